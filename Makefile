@@ -1,0 +1,48 @@
+# softkvm: the two commands (make run, make test) and their parts. The build itself is CMake.
+BUILD ?= build/release
+ASAN_BUILD ?= build/asan
+JOBS ?= $(shell nproc)
+STAMP := build/deps/unicorn-2.1.4.stamp
+
+.PHONY: all setup build run test test-asan test-release bench format format-check clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+$(STAMP):
+	@scripts/setup.sh
+
+$(BUILD)/build.ninja $(BUILD)/Makefile: $(STAMP)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: $(STAMP) $(BUILD)/Makefile
+	cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	$(BUILD)/softkvm run --stats $(BUILD)/guests/x86_64/hello
+
+test: setup format-check test-release test-asan
+
+test-release: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+test-asan: $(STAMP)
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSOFTKVM_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j$(JOBS)
+
+bench: build
+	$(BUILD)/bench/softkvm-bench
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	@out=$$(clang-format --dry-run $$(git ls-files '*.c' '*.h') 2>&1); \
+	if [ -n "$$out" ]; then echo "$$out" | head -40; \
+	  echo "format-check: run 'make format'"; exit 1; fi; echo "format-check: ok"
+
+clean:
+	rm -rf build/release build/asan build/debug

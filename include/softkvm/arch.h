@@ -1,0 +1,58 @@
+/* The interface every arch backend implements; generic code sees only this, never arch headers. */
+#ifndef SOFTKVM_ARCH_H
+#define SOFTKVM_ARCH_H
+
+#include <stdio.h>
+
+#include "softkvm/types.h"
+
+struct vm;
+struct vcpu;
+
+struct arch_ops {
+    const char *name;      /* "x86_64", "ppc", "ppc64", "s390x" */
+    uint16_t elf_machine;  /* EM_* this backend runs */
+    uint8_t elf_class;     /* ELFCLASS32 / ELFCLASS64 */
+    uint8_t elf_data;      /* ELFDATA2LSB / ELFDATA2MSB */
+    uint64_t reserved_lo;  /* guest-physical [reserved_lo, reserved_hi) is softkvm's boot area */
+    uint64_t reserved_hi;
+
+    /* Open the engine (vm->uc), map guest RAM and the arch's devices, install hooks, create the
+     * arch state of the VM and of each vCPU, and register the hypercall tables. Returns 0 or a
+     * negative errno with one line in err. */
+    int (*init)(struct vm *vm, char *err, size_t errlen);
+
+    /* Write boot data into guest RAM and set every vCPU's entry state (vm->entry is known). */
+    int (*boot)(struct vm *vm, char *err, size_t errlen);
+
+    /* The PC at which to resume vcpu, read from the engine (vcpu's state is loaded). */
+    uint64_t (*get_pc)(struct vcpu *vcpu);
+
+    /* Interpret the engine's return code into vcpu->exit when no hook recorded one. */
+    void (*classify)(struct vcpu *vcpu, int uc_err);
+
+    /* Handle an exit the generic loop does not (hypercalls, exceptions, invalid instructions,
+     * arch-specific exits). May change vcpu->state or stop the VM. */
+    void (*handle_exit)(struct vcpu *vcpu);
+
+    /* Deliver pending interrupts to a vCPU that is about to run, if it can take them. Returns
+     * true when the vCPU has something that wakes it from halt. May be NULL. */
+    bool (*check_interrupts)(struct vcpu *vcpu);
+
+    /* Whether the vCPU currently accepts maskable interrupts (x86 RFLAGS.IF, PPC MSR[EE]...). */
+    bool (*interrupts_enabled)(struct vcpu *vcpu);
+
+    /* Print the vCPU's registers for a crash report. */
+    void (*dump_regs)(struct vcpu *vcpu, FILE *out);
+
+    /* Release the arch state (engine is closed by the generic code afterwards). */
+    void (*destroy)(struct vm *vm);
+};
+
+/* Every backend this build has, NULL-terminated. */
+extern const struct arch_ops *const softkvm_arches[];
+
+/* The backend for an ELF machine / class / data triple, or NULL. */
+const struct arch_ops *arch_for_elf(uint16_t machine, uint8_t elf_class, uint8_t data);
+
+#endif

@@ -1,0 +1,29 @@
+/* The exit/hypercall trace: one JSON object per line, deterministic (no timestamps). */
+#ifndef SOFTKVM_TRACE_H
+#define SOFTKVM_TRACE_H
+
+#include "softkvm/types.h"
+
+struct vm;
+struct hc_call;
+struct hc_result;
+
+/* Open the trace file. Returns 0 or a negative errno (the file could not be created). */
+int trace_open(struct vm *vm, const char *path);
+
+/* Flush and close; safe when no trace is open. */
+void trace_close(struct vm *vm);
+
+/* True when a trace is being written (callers skip building records otherwise). */
+bool trace_enabled(const struct vm *vm);
+
+/* Record a hypercall: namespace, number, name (may be NULL), arguments, results. */
+void trace_hypercall(struct vm *vm, unsigned vcpu, uint64_t pc, const char *ns,
+                     const struct hc_call *call, unsigned nargs, const char *name,
+                     const struct hc_result *res);
+
+/* Record an exit of kind (a short word such as "pio", "exception") with up to 4 named values. */
+void trace_event(struct vm *vm, unsigned vcpu, uint64_t pc, const char *kind, unsigned n,
+                 const char *const keys[], const uint64_t vals[]);
+
+#endif

@@ -1,0 +1,151 @@
+/* The VM: guest memory, vCPUs, devices, hypercall tables, trace and stats, and the run loop. */
+#ifndef SOFTKVM_VM_H
+#define SOFTKVM_VM_H
+
+#include <stdio.h>
+#include <unicorn/unicorn.h>
+
+#include "softkvm/gmem.h"
+#include "softkvm/hypercall.h"
+#include "softkvm/iobus.h"
+#include "softkvm/types.h"
+
+struct arch_ops;
+struct trace;
+
+enum cpu_vendor { VENDOR_INTEL = 0, VENDOR_AMD = 1 };
+
+/* Everything the CLI (or a test) decides about a VM before it exists. */
+struct vm_config {
+    uint64_t ram_mib;         /* guest RAM in MiB */
+    unsigned ncpus;           /* vCPUs, 1 .. SKVM_MAX_VCPUS */
+    enum cpu_vendor vendor;   /* x86: which hypercall instruction is native */
+    bool hypercall_patching;  /* x86: patch the foreign instruction (KVM's default quirk) */
+    const char *trace_path;   /* NULL: no trace */
+    const char *cpu_model;    /* arch-specific CPU model name, NULL for the default */
+    FILE *console;            /* where guest console output goes (stdout in the CLI) */
+};
+
+/* Why a vCPU came out of the engine. Hooks only record one of these and stop the engine. */
+enum exit_kind {
+    EXIT_NONE = 0,     /* engine returned with nothing recorded (x86: HLT) */
+    EXIT_HYPERCALL,    /* arch decoded a hypercall instruction */
+    EXIT_EXCEPTION,    /* the CPU raised an exception or interrupt (arch number in intno) */
+    EXIT_INVALID_INSN, /* the CPU found an invalid instruction */
+    EXIT_HALT,         /* the vCPU executed its halt instruction */
+    EXIT_STOP,         /* a device or handler asked the VM to stop (vm->outcome is set) */
+    EXIT_SLICE,        /* the vCPU's time slice ended */
+    EXIT_MEM_FAULT,    /* an access outside anything mapped (engine error) */
+    EXIT_ARCH,         /* arch-specific; the arch handler knows the detail */
+    EXIT_KIND_COUNT
+};
+
+struct vm_exit {
+    enum exit_kind kind;
+    uint32_t intno; /* EXIT_EXCEPTION: arch exception number */
+    uint64_t pc;    /* where the engine stopped */
+    uint64_t addr;  /* EXIT_MEM_FAULT: the address */
+    int access;     /* EXIT_MEM_FAULT: UC_MEM_* type */
+};
+
+enum vcpu_state { VCPU_RUNNABLE = 0, VCPU_HALTED, VCPU_STOPPED };
+
+struct vcpu {
+    struct vm *vm;
+    unsigned id;
+    enum vcpu_state state;
+    uc_context *ctx;     /* saved engine state while another vCPU runs */
+    struct vm_exit exit; /* the last exit */
+    bool pv_unhalted;    /* a kick arrived (KVM's pv_unhalted) */
+    void *arch;          /* arch-private state, owned by the arch backend */
+};
+
+/* How a run ended; the CLI turns it into an exit status. */
+enum outcome_kind {
+    OUTCOME_NONE = 0,   /* still running */
+    OUTCOME_GUEST_EXIT, /* the guest asked to end with status */
+    OUTCOME_GUEST_CRASH, /* the guest cannot continue (triple fault, unhandled exception...) */
+    OUTCOME_GUEST_HALTED, /* every vCPU halted with nothing that can wake it */
+    OUTCOME_HOST_ERROR, /* softkvm or the engine failed */
+};
+
+struct vm_outcome {
+    enum outcome_kind kind;
+    int status;       /* OUTCOME_GUEST_EXIT: the guest's status */
+    unsigned vcpu;    /* the vCPU that caused it */
+    char reason[256]; /* one line for the user */
+};
+
+/* Exit counters for --stats; hypercall counts live in the tables. */
+struct vm_stats {
+    uint64_t exits[EXIT_KIND_COUNT];
+    uint64_t pio;
+    uint64_t mmio;
+    uint64_t exceptions_delivered;
+    uint64_t patched_hypercalls;
+};
+
+#define VM_MAX_HC_TABLES 2
+
+struct vm {
+    struct vm_config cfg;
+    const struct arch_ops *arch;
+    uc_engine *uc;
+    struct gmem mem;
+    struct vcpu *vcpus;
+    unsigned ncpus;
+    struct vcpu *running; /* the vCPU whose state is in the engine, or NULL */
+    bool resched;         /* the running vCPU's turn ended (yield, slice): pick the next */
+    struct hc_table hc[VM_MAX_HC_TABLES]; /* the arch's hypercall namespaces */
+    unsigned nhc;
+    struct iobus pio;  /* x86 port I/O */
+    struct iobus mmio; /* memory-mapped devices */
+    struct trace *trace;
+    struct vm_stats stats;
+    struct vm_outcome outcome;
+    uint64_t entry;    /* kernel entry point from the ELF */
+    bool elf64;        /* the kernel's ELF class */
+    void *arch_state;  /* VM-wide arch state, owned by the backend */
+    void *devices[8];  /* device models' state, released by vm_destroy through their ops */
+    void (*device_release[8])(void *);
+    unsigned ndevices;
+};
+
+/* Create a VM for arch from cfg. On failure returns a negative errno and writes one line for the
+ * user into err; no VM is left behind. */
+int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_config *cfg,
+              char *err, size_t errlen);
+
+/* Release everything the VM owns; safe on NULL. */
+void vm_destroy(struct vm *vm);
+
+/* Register a device's state to be released with the VM. Returns 0 or -ENOSPC. */
+int vm_own_device(struct vm *vm, void *state, void (*release)(void *));
+
+/* Put the boot state of every vCPU in place (after the kernel is loaded). Returns 0 or a negative
+ * errno with err filled. */
+int vm_boot(struct vm *vm, char *err, size_t errlen);
+
+/* Run until the guest exits, crashes, halts for good, or softkvm fails. Never returns
+ * OUTCOME_NONE. */
+const struct vm_outcome *vm_run(struct vm *vm);
+
+/* End the run with the given outcome (first caller wins) and stop the engine. Safe to call from
+ * engine hooks. reason is printf-style. */
+void vm_stop(struct vm *vm, enum outcome_kind kind, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Send one byte of guest console output to the configured console. */
+void vm_console_putc(struct vm *vm, uint8_t c);
+
+/* The vCPU executed its halt: it sleeps unless a kick (pv_unhalted, consumed here) or a
+ * deliverable interrupt is already pending. */
+void vcpu_halt(struct vcpu *vcpu);
+
+/* Print the crash report of the vCPU named in the outcome (registers) to out. */
+void vm_dump(struct vm *vm, FILE *out);
+
+/* Wake a halted vCPU (interrupt or kick arrived). */
+void vcpu_wake(struct vcpu *vcpu);
+
+#endif

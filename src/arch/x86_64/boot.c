@@ -1,0 +1,138 @@
+/* x86-64 boot: identity page tables, GDT, boot information block and the entry registers. */
+#include <errno.h>
+#include <string.h>
+
+#include "arch/x86_64/x86.h"
+#include "softkvm/boot_info.h"
+
+#define PTE_P  1ULL
+#define PTE_W  2ULL
+#define PTE_PS (1ULL << 7)
+#define MIB2   (2ULL << 20)
+
+struct pt_alloc {
+    struct gmem *mem;
+    gpa_t next;
+};
+
+/* A zeroed page-table page from the boot area, or 0 when it is exhausted. */
+static gpa_t pt_page(struct pt_alloc *a)
+{
+    if (a->next >= X86_PT_END)
+        return 0;
+    gpa_t p = a->next;
+    a->next += SKVM_PAGE_SIZE;
+    memset(gmem_ptr(a->mem, p, SKVM_PAGE_SIZE), 0, SKVM_PAGE_SIZE);
+    return p;
+}
+
+/* The entry at index idx of table, pointing to a new or existing next-level table. */
+static gpa_t pt_next(struct pt_alloc *a, gpa_t table, unsigned idx)
+{
+    uint64_t e;
+    gmem_read_le64(a->mem, table + idx * 8ULL, &e);
+    if (e & PTE_P)
+        return e & 0x000FFFFFFFFFF000ULL;
+    gpa_t p = pt_page(a);
+    if (p != 0)
+        gmem_write_le64(a->mem, table + idx * 8ULL, p | PTE_P | PTE_W);
+    return p;
+}
+
+/* Map [addr, addr + len) to itself: 2 MiB pages where aligned, 4 KiB pages elsewhere. */
+static int map_identity(struct pt_alloc *a, gpa_t pml4, uint64_t addr, uint64_t len)
+{
+    uint64_t end = addr + len;
+    while (addr < end) {
+        gpa_t pdpt = pt_next(a, pml4, (addr >> 39) & 511);
+        gpa_t pd = pdpt ? pt_next(a, pdpt, (addr >> 30) & 511) : 0;
+        if (pd == 0)
+            return -ENOSPC;
+        if ((addr & (MIB2 - 1)) == 0 && end - addr >= MIB2) {
+            gmem_write_le64(a->mem, pd + ((addr >> 21) & 511) * 8, addr | PTE_P | PTE_W | PTE_PS);
+            addr += MIB2;
+            continue;
+        }
+        gpa_t pt = pt_next(a, pd, (addr >> 21) & 511);
+        if (pt == 0)
+            return -ENOSPC;
+        gmem_write_le64(a->mem, pt + ((addr >> 12) & 511) * 8, addr | PTE_P | PTE_W);
+        addr += SKVM_PAGE_SIZE;
+    }
+    return 0;
+}
+
+static void write_boot_info(struct vm *vm)
+{
+    struct skvm_boot_info bi = {
+        .magic = SKVM_BOOT_MAGIC,
+        .version = SKVM_BOOT_VERSION,
+        .ram_size = vm->mem.size,
+        .ncpus = vm->ncpus,
+        .flags = vm->cfg.vendor == VENDOR_AMD ? SKVM_BOOT_X86_VMMCALL : 0,
+        .test_device = X86_TESTDEV,
+        .boot_area_end = X86_BOOT_END,
+        .page_tables = X86_PT_BASE,
+    };
+    gmem_write(&vm->mem, X86_BOOT_INFO, &bi, sizeof(bi)); /* x86 is little-endian like us */
+}
+
+int x86_boot(struct vm *vm, char *err, size_t errlen)
+{
+    struct pt_alloc a = {&vm->mem, X86_PT_BASE};
+    gpa_t pml4 = pt_page(&a);
+    if (map_identity(&a, pml4, 0, vm->mem.size) != 0 ||
+        map_identity(&a, pml4, X86_TESTDEV, SKVM_PAGE_SIZE) != 0) {
+        snprintf(err, errlen, "page tables for %llu MiB do not fit in the boot area",
+                 (unsigned long long)(vm->mem.size >> 20));
+        return -ENOSPC;
+    }
+    static const uint64_t gdt[] = {
+        0,
+        0x00AF9A000000FFFFULL, /* 0x08: 64-bit code, DPL 0 */
+        0x00CF92000000FFFFULL, /* 0x10: data, DPL 0 */
+        0x00CF9A000000FFFFULL, /* 0x18: 32-bit code, DPL 0 */
+    };
+    for (unsigned i = 0; i < 4; i++)
+        gmem_write_le64(&vm->mem, X86_GDT + i * 8, gdt[i]);
+    write_boot_info(vm);
+
+    uc_engine *uc = vm->uc;
+    uint64_t cr4 = 0x620, cr3 = X86_PT_BASE, cr0 = 0x80010033;
+    uc_x86_msr efer = {.rid = 0xC0000080, .value = 0xD00};
+    uc_x86_mmr gdtr = {.base = X86_GDT, .limit = sizeof(gdt) - 1};
+    uc_x86_mmr idtr = {.base = 0, .limit = 0};
+    uint64_t cs = X86_SEL_CODE64, ds = X86_SEL_DATA, zero = 0, rflags = 2;
+    uint64_t rsp = X86_STACK_TOP, rdi = X86_BOOT_INFO, rip = vm->entry;
+    uc_err e = uc_reg_write(uc, UC_X86_REG_CR4, &cr4);
+    if (e == UC_ERR_OK)
+        e = uc_reg_write(uc, UC_X86_REG_CR3, &cr3);
+    if (e == UC_ERR_OK)
+        e = uc_reg_write(uc, UC_X86_REG_MSR, &efer);
+    if (e == UC_ERR_OK)
+        e = uc_reg_write(uc, UC_X86_REG_CR0, &cr0);
+    if (e == UC_ERR_OK)
+        e = uc_reg_write(uc, UC_X86_REG_GDTR, &gdtr);
+    if (e == UC_ERR_OK)
+        e = uc_reg_write(uc, UC_X86_REG_IDTR, &idtr);
+    static const int ids[] = {UC_X86_REG_CS, UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_SS,
+                              UC_X86_REG_RSP, UC_X86_REG_RDI, UC_X86_REG_RIP,
+                              UC_X86_REG_RFLAGS, UC_X86_REG_RAX};
+    const void *vals[] = {&cs, &ds, &ds, &ds, &rsp, &rdi, &rip, &rflags, &zero};
+    if (e == UC_ERR_OK)
+        e = uc_reg_write_batch(uc, ids, (void *const *)vals, 9);
+    static const int gprs[] = {UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI,
+                               UC_X86_REG_RBP, UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10,
+                               UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
+                               UC_X86_REG_R15};
+    for (unsigned i = 0; e == UC_ERR_OK && i < sizeof(gprs) / sizeof(gprs[0]); i++)
+        e = uc_reg_write(uc, gprs[i], &zero);
+    if (e != UC_ERR_OK) {
+        snprintf(err, errlen, "Unicorn refused the x86 boot state: %s", uc_strerror(e));
+        return -EINVAL;
+    }
+    uc_ctl_flush_tlb(uc);
+    if (vm->ncpus > 1)
+        uc_context_save(uc, vm->vcpus[0].ctx);
+    return 0;
+}

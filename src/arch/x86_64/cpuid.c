@@ -1,0 +1,71 @@
+/* CPUID as softkvm's guests see it: the KVM leaves, the hypervisor bit and the chosen vendor. */
+#include <string.h>
+
+#include "arch/x86_64/x86.h"
+
+#define KVM_CPUID_SIGNATURE 0x40000000u
+#define KVM_CPUID_FEATURES  0x40000001u
+
+/* Run CPUID leaf on the engine's own CPU model (before the hook exists) to learn its defaults. */
+static void native_cpuid(struct vm *vm, uint32_t leaf, uint32_t out[4])
+{
+    static const uint8_t stub[] = {0x0f, 0xa2, 0xf4}; /* cpuid; hlt */
+    const gpa_t at = 0x3000;                          /* inside the boot area, cleared below */
+    gmem_write(&vm->mem, at, stub, sizeof(stub));
+    uint64_t rax = leaf, zero = 0;
+    uc_reg_write(vm->uc, UC_X86_REG_RAX, &rax);
+    uc_reg_write(vm->uc, UC_X86_REG_RCX, &zero);
+    uc_emu_start(vm->uc, at, 0, 0, 0);
+    static const int ids[] = {UC_X86_REG_EAX, UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX};
+    void *vals[] = {&out[0], &out[1], &out[2], &out[3]};
+    memset(out, 0, 16);
+    uc_reg_read_batch(vm->uc, ids, vals, 4);
+    memset(gmem_ptr(&vm->mem, at, sizeof(stub)), 0, sizeof(stub));
+    uc_ctl_remove_cache(vm->uc, at, at + sizeof(stub));
+}
+
+static int hook_cpuid(uc_engine *uc, void *user)
+{
+    struct vm *vm = user;
+    struct x86_vm *xvm = vm->arch_state;
+    uint64_t rax = 0;
+    uc_reg_read(uc, UC_X86_REG_RAX, &rax);
+    uint32_t leaf = (uint32_t)rax, r[4];
+    if (leaf == 0) {
+        memcpy(r, xvm->cpuid0, sizeof(r));
+        const char *v = vm->cfg.vendor == VENDOR_AMD ? "AuthenticAMD" : "GenuineIntel";
+        memcpy(&r[1], v, 4);     /* EBX */
+        memcpy(&r[3], v + 4, 4); /* EDX */
+        memcpy(&r[2], v + 8, 4); /* ECX */
+    } else if (leaf == 1) {
+        memcpy(r, xvm->cpuid1, sizeof(r));
+        r[2] |= 1u << 31; /* ECX.hypervisor */
+    } else if (leaf == KVM_CPUID_SIGNATURE) {
+        r[0] = KVM_CPUID_FEATURES;
+        r[1] = 0x4b4d564b; /* "KVMK" */
+        r[2] = 0x564b4d56; /* "VMKV" */
+        r[3] = 0x0000004d; /* "M\0\0\0" */
+    } else if (leaf == KVM_CPUID_FEATURES) {
+        r[0] = xvm->kvm_features;
+        r[1] = r[2] = 0;
+        r[3] = xvm->kvm_hints;
+    } else if (leaf > KVM_CPUID_FEATURES && leaf <= 0x400000FFu) {
+        memset(r, 0, sizeof(r));
+    } else {
+        return 0; /* the CPU model's own answer */
+    }
+    uint64_t v64[4] = {r[0], r[1], r[2], r[3]};
+    static const int ids[] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX};
+    const void *vals[] = {&v64[0], &v64[1], &v64[2], &v64[3]};
+    uc_reg_write_batch(uc, ids, (void *const *)vals, 4);
+    return 1; /* skip the engine's CPUID */
+}
+
+void x86_cpuid_install(struct vm *vm)
+{
+    struct x86_vm *xvm = vm->arch_state;
+    native_cpuid(vm, 0, xvm->cpuid0);
+    native_cpuid(vm, 1, xvm->cpuid1);
+    uc_hook h;
+    uc_hook_add(vm->uc, &h, UC_HOOK_INSN, (void *)hook_cpuid, vm, 1, 0, UC_X86_INS_CPUID);
+}

@@ -1,0 +1,242 @@
+/* The x86-64 backend's engine glue: engine setup, hooks that record exits, exit dispatch. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/x86_64/x86.h"
+#include "softkvm/arch.h"
+#include "softkvm/trace.h"
+
+#define RF_IF (1ULL << 9)
+
+static struct vcpu *cur(struct vm *vm)
+{
+    return vm->running != NULL ? vm->running : &vm->vcpus[0];
+}
+
+static bool hook_invalid(uc_engine *uc, void *user)
+{
+    struct vcpu *v = cur(user);
+    v->exit.kind = EXIT_INVALID_INSN;
+    return false; /* the engine stops with UC_ERR_INSN_INVALID whatever we return */
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+    struct vcpu *v = cur(user);
+    v->exit.kind = EXIT_EXCEPTION;
+    v->exit.intno = intno;
+    uc_emu_stop(uc);
+}
+
+static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                          void *user)
+{
+    struct vcpu *v = cur(user);
+    v->exit.kind = EXIT_MEM_FAULT;
+    v->exit.addr = addr;
+    v->exit.access = type;
+    return false;
+}
+
+static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *user)
+{
+    struct vm *vm = user;
+    uint64_t val;
+    vm->stats.pio++;
+    iobus_read(vm, &vm->pio, port, (unsigned)size, &val);
+    if (trace_enabled(vm)) {
+        static const char *const keys[] = {"port", "size", "value"};
+        const uint64_t vals[] = {port, (uint64_t)size, val};
+        trace_event(vm, cur(vm)->id, 0, "pio_in", 3, keys, vals);
+    }
+    return (uint32_t)val;
+}
+
+static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value, void *user)
+{
+    struct vm *vm = user;
+    vm->stats.pio++;
+    if (trace_enabled(vm)) {
+        static const char *const keys[] = {"port", "size", "value"};
+        const uint64_t vals[] = {port, (uint64_t)size, value};
+        trace_event(vm, cur(vm)->id, 0, "pio_out", 3, keys, vals);
+    }
+    iobus_write(vm, &vm->pio, port, (unsigned)size, value);
+}
+
+extern int x86_devices_init(struct vm *vm);
+
+static int x86_init(struct vm *vm, char *err, size_t errlen)
+{
+    struct x86_vm *xvm = calloc(1, sizeof(*xvm));
+    if (xvm == NULL) {
+        snprintf(err, errlen, "out of host memory");
+        return -ENOMEM;
+    }
+    vm->arch_state = xvm;
+    if (x86_ctx_calibrate(&xvm->layout, err, errlen) != 0)
+        return -ENOTSUP;
+    if (uc_open(UC_ARCH_X86, UC_MODE_64, &vm->uc) != UC_ERR_OK) {
+        snprintf(err, errlen, "Unicorn cannot create an x86-64 engine");
+        return -ENOTSUP;
+    }
+    if (uc_mem_map_ptr(vm->uc, 0, vm->mem.size, UC_PROT_ALL, vm->mem.host) != UC_ERR_OK) {
+        snprintf(err, errlen, "Unicorn refused to map %llu MiB of guest RAM",
+                 (unsigned long long)(vm->mem.size >> 20));
+        return -ENOMEM;
+    }
+    /* Exits on: nothing. The engine runs until a hook stops it (no `until` address). */
+    uc_ctl_exits_enable(vm->uc);
+    uc_hook h;
+    uc_err e = uc_hook_add(vm->uc, &h, UC_HOOK_INSN_INVALID, (void *)hook_invalid, vm, 1, 0);
+    if (e == UC_ERR_OK)
+        e = uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, vm, 1, 0);
+    if (e == UC_ERR_OK)
+        e = uc_hook_add(vm->uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)hook_unmapped, vm, 1, 0);
+    if (e == UC_ERR_OK)
+        e = uc_hook_add(vm->uc, &h, UC_HOOK_INSN, (void *)hook_in, vm, 1, 0, UC_X86_INS_IN);
+    if (e == UC_ERR_OK)
+        e = uc_hook_add(vm->uc, &h, UC_HOOK_INSN, (void *)hook_out, vm, 1, 0, UC_X86_INS_OUT);
+    if (e != UC_ERR_OK) {
+        snprintf(err, errlen, "Unicorn refused a hook: %s", uc_strerror(e));
+        return -ENOTSUP;
+    }
+    for (unsigned i = 0; i < vm->ncpus; i++) {
+        struct x86_vcpu *xv = calloc(1, sizeof(*xv));
+        if (xv == NULL || uc_context_alloc(vm->uc, &xv->scratch) != UC_ERR_OK) {
+            free(xv);
+            snprintf(err, errlen, "out of host memory for vCPU state");
+            return -ENOMEM;
+        }
+        vm->vcpus[i].arch = xv;
+        if (vm->ncpus > 1 && uc_context_alloc(vm->uc, &vm->vcpus[i].ctx) != UC_ERR_OK) {
+            snprintf(err, errlen, "out of host memory for vCPU state");
+            return -ENOMEM;
+        }
+    }
+    x86_cpuid_install(vm);
+    int rc = x86_hypercalls_init(vm);
+    if (rc == 0)
+        rc = x86_devices_init(vm);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot set up the x86 hypercalls and devices: %s", strerror(-rc));
+        return rc;
+    }
+    return 0;
+}
+
+static uint64_t x86_get_pc(struct vcpu *v)
+{
+    uint64_t rip = 0;
+    uc_reg_read(v->vm->uc, UC_X86_REG_RIP, &rip);
+    return rip;
+}
+
+static const char *access_name(int type)
+{
+    switch (type) {
+    case UC_MEM_WRITE_UNMAPPED:
+        return "write";
+    case UC_MEM_FETCH_UNMAPPED:
+        return "instruction fetch";
+    default:
+        return "read";
+    }
+}
+
+static void x86_classify(struct vcpu *v, int err)
+{
+    struct vm *vm = v->vm;
+    v->exit.pc = x86_get_pc(v);
+    if (v->exit.kind != EXIT_NONE)
+        return;
+    if (err == UC_ERR_OK) {
+        /* HLT ends emulation without an error, with RIP past the F4 byte. */
+        struct x86_mmu mmu;
+        x86_read_mmu(vm, &mmu);
+        uint8_t b = 0;
+        uint64_t fla;
+        uint32_t pfec;
+        if (v->exit.pc > 0 &&
+            x86_read_virt(&vm->mem, &mmu, v->exit.pc - 1, &b, 1, false, &fla, &pfec) == 0 &&
+            b == 0xF4)
+            v->exit.kind = EXIT_HALT;
+        return;
+    }
+    vm_stop(vm, OUTCOME_HOST_ERROR, 0, "vCPU %u: engine error at RIP 0x%llx: %s", v->id,
+            (unsigned long long)v->exit.pc, uc_strerror((uc_err)err));
+}
+
+static void x86_handle_exit(struct vcpu *v)
+{
+    struct vm *vm = v->vm;
+    switch (v->exit.kind) {
+    case EXIT_INVALID_INSN:
+        if (!x86_handle_hypercall(v))
+            x86_deliver_exception(v, X86_UD, false, 0, false, 0);
+        break;
+    case EXIT_EXCEPTION: {
+        uint32_t ec;
+        bool soft;
+        x86_last_exception_info(v, &ec, &soft);
+        unsigned vec = v->exit.intno;
+        if (vec > 255) {
+            vm_stop(vm, OUTCOME_HOST_ERROR, 0, "vCPU %u: engine reported internal event %u",
+                    v->id, vec);
+            break;
+        }
+        uint64_t cr2 = 0;
+        if (vec == X86_PF && !soft)
+            uc_reg_read(vm->uc, UC_X86_REG_CR2, &cr2);
+        x86_deliver_exception(v, vec, !soft && x86_vector_has_error_code(vec), ec, soft, cr2);
+        break;
+    }
+    case EXIT_MEM_FAULT:
+        vm_stop(vm, OUTCOME_GUEST_CRASH, 0,
+                "vCPU %u: %s of unmapped guest-physical address 0x%llx at RIP 0x%llx", v->id,
+                access_name(v->exit.access), (unsigned long long)v->exit.addr,
+                (unsigned long long)v->exit.pc);
+        break;
+    default:
+        break;
+    }
+}
+
+static bool x86_interrupts_enabled(struct vcpu *v)
+{
+    uint64_t rflags = 0;
+    uc_reg_read(v->vm->uc, UC_X86_REG_RFLAGS, &rflags);
+    return (rflags & RF_IF) != 0;
+}
+
+static void x86_destroy(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->ncpus; i++) {
+        struct x86_vcpu *xv = vm->vcpus[i].arch;
+        if (xv != NULL && xv->scratch != NULL)
+            uc_context_free(xv->scratch);
+        free(xv);
+        vm->vcpus[i].arch = NULL;
+    }
+    free(vm->arch_state);
+    vm->arch_state = NULL;
+}
+
+const struct arch_ops x86_64_arch_ops = {
+    .name = "x86_64",
+    .elf_machine = 62, /* EM_X86_64 */
+    .elf_class = 2,
+    .elf_data = 1,
+    .reserved_lo = 0,
+    .reserved_hi = X86_BOOT_END,
+    .init = x86_init,
+    .boot = x86_boot,
+    .get_pc = x86_get_pc,
+    .classify = x86_classify,
+    .handle_exit = x86_handle_exit,
+    .check_interrupts = NULL,
+    .interrupts_enabled = x86_interrupts_enabled,
+    .dump_regs = x86_dump_regs,
+    .destroy = x86_destroy,
+};

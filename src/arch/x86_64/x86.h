@@ -1,0 +1,129 @@
+/* Private state and helpers of the x86-64 backend (never included by generic code). */
+#ifndef SOFTKVM_ARCH_X86_H
+#define SOFTKVM_ARCH_X86_H
+
+#include "softkvm/vm.h"
+
+/* Guest-physical layout of softkvm's boot area (docs/platform.md). */
+#define X86_BOOT_INFO   0x1000ULL
+#define X86_GDT         0x2000ULL
+#define X86_PT_BASE     0x10000ULL
+#define X86_PT_END      0x80000ULL
+#define X86_STACK_TOP   0x9FFF0ULL
+#define X86_BOOT_END    0x100000ULL
+#define X86_TESTDEV     0xF0000000ULL
+
+#define X86_SEL_CODE64 0x08
+#define X86_SEL_DATA   0x10
+#define X86_SEL_CODE32 0x18
+
+/* Exception vectors. */
+enum {
+    X86_DE = 0, X86_DB = 1, X86_NMI = 2, X86_BP = 3, X86_OF = 4, X86_BR = 5, X86_UD = 6,
+    X86_NM = 7, X86_DF = 8, X86_TS = 10, X86_NP = 11, X86_SS = 12, X86_GP = 13, X86_PF = 14,
+    X86_MF = 16, X86_AC = 17, X86_MC = 18, X86_XM = 19, X86_VE = 20, X86_CP = 21,
+};
+
+/* #PF error code bits. */
+#define PFEC_P    (1u << 0)
+#define PFEC_W    (1u << 1)
+#define PFEC_U    (1u << 2)
+#define PFEC_RSVD (1u << 3)
+#define PFEC_I    (1u << 4)
+
+/* Offsets into a saved Unicorn context, found by calibration (ctxpatch.c). */
+struct x86_ctx_layout {
+    size_t hflags;     /* uint32_t hflags */
+    size_t segs;       /* SegmentCache segs[6]: {u32 selector; u64 base; u32 limit; u32 flags} */
+    size_t error_code; /* int error_code; int exception_is_int follows */
+};
+
+/* The 64-bit state the hypercall and exception paths need, read in one batch. */
+struct x86_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rip, rsp, rflags;
+    uint64_t cr0, cr3, cr4, efer;
+    uint16_t cs, ss;
+};
+
+struct x86_vcpu {
+    uc_context *scratch; /* for patching hidden segment state */
+};
+
+struct x86_vm {
+    struct x86_ctx_layout layout;
+    uint32_t cpuid0[4], cpuid1[4]; /* the CPU model's leaves 0 and 1 (EAX, EBX, ECX, EDX) */
+    uint32_t kvm_features;         /* CPUID 0x40000001 EAX: KVM_FEATURE_* softkvm implements */
+    uint32_t kvm_hints;            /* CPUID 0x40000001 EDX */
+};
+
+/* A guest-virtual access for the page walker. */
+enum x86_access { X86_READ = 0, X86_WRITE = 1, X86_FETCH = 2 };
+
+/* Paging state of a vCPU, as the walker needs it. */
+struct x86_mmu {
+    uint64_t cr0, cr3, cr4, efer;
+};
+
+/* Translate a linear address. user: access at CPL 3 (or implicit supervisor when false).
+ * Returns 0 with *gpa set, or -1 with *pfec set to the #PF error code the CPU would report. */
+int x86_translate(const struct gmem *gm, const struct x86_mmu *mmu, uint64_t la,
+                  enum x86_access acc, bool user, gpa_t *gpa, uint32_t *pfec);
+
+/* Read or write len bytes at a linear address, crossing pages as needed. On a translation
+ * failure returns -1 with *fault_la / *pfec describing the #PF; -2 if the physical address is
+ * outside RAM. */
+int x86_read_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, void *buf,
+                  size_t len, bool user, uint64_t *fault_la, uint32_t *pfec);
+int x86_write_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, const void *buf,
+                   size_t len, bool user, uint64_t *fault_la, uint32_t *pfec);
+
+/* Calibrate context offsets on a throwaway engine. Returns 0 or -1 with err filled. */
+int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen);
+
+/* Load CS and SS with the given selectors and raw descriptor high words (flags as the CPU
+ * caches them) and set CPL = new_cpl, by patching the engine's saved state. */
+int x86_load_cs_ss(struct vcpu *v, uint16_t cs, uint64_t cs_desc, uint16_t ss, uint64_t ss_desc,
+                   unsigned new_cpl);
+
+/* The error code and "software interrupt" flag of the exception the engine just reported. */
+void x86_last_exception_info(struct vcpu *v, uint32_t *error_code, bool *is_int);
+
+/* Read the registers in x86_regs from the engine. */
+void x86_read_regs(struct vm *vm, struct x86_regs *r);
+
+/* The paging state of the running vCPU. */
+void x86_read_mmu(struct vm *vm, struct x86_mmu *mmu);
+
+/* Read the 8-byte descriptor for selector sel from the GDT or LDT. Returns 0, or -1 when the
+ * selector is outside the table or unreadable. */
+int x86_read_descriptor(struct vm *vm, const struct x86_mmu *mmu, uint16_t sel, uint64_t *desc);
+
+/* Whether the running vCPU is in 64-bit mode (EFER.LMA and CS.L) and its CPL. */
+void x86_cpu_mode(struct vm *vm, const struct x86_regs *r, bool *mode64, unsigned *cpl);
+
+/* Deliver exception vector vec to the running vCPU. has_err/err: the error code to push;
+ * soft: raised by INT n / INT3 / INTO (DPL check, no error code); cr2: set for #PF. Handles
+ * contributory/double/triple-fault escalation; a triple fault stops the VM. */
+void x86_deliver_exception(struct vcpu *v, unsigned vec, bool has_err, uint32_t err, bool soft,
+                           uint64_t cr2);
+
+/* The hypercall exit: decode, apply KVM's vendor, CPL and width rules, dispatch. Returns false
+ * when the bytes at RIP are not a hypercall instruction. */
+bool x86_handle_hypercall(struct vcpu *v);
+
+/* CPUID emulation for the leaves softkvm owns. */
+void x86_cpuid_install(struct vm *vm);
+
+/* Build page tables, GDT, boot info, and set the entry registers. */
+int x86_boot(struct vm *vm, char *err, size_t errlen);
+
+/* Register the KVM x86 hypercall table. */
+int x86_hypercalls_init(struct vm *vm);
+
+/* Register-dump of the running vCPU. */
+void x86_dump_regs(struct vcpu *v, FILE *out);
+
+/* Whether exception vector vec pushes an error code when raised by the CPU. */
+bool x86_vector_has_error_code(unsigned vec);
+
+#endif

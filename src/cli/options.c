@@ -1,0 +1,118 @@
+/* Command-line parsing for `softkvm run`: options into a VM configuration, or a usage error. */
+#include "cli/options.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cli_usage[] =
+    "usage: softkvm run [options] KERNEL      run a guest kernel (ELF); arch from the ELF header\n"
+    "  -m MIB                          guest RAM in MiB (default 128, range 2-3072)\n"
+    "  --cpu-vendor intel|amd          which hypercall instruction is native (default intel)\n"
+    "  --no-hypercall-patching         foreign instruction gets #UD instead of being patched\n"
+    "  --trace FILE                    one JSON object per line per exit/hypercall\n"
+    "  --stats                         print per-hypercall and per-exit counts at the end\n"
+    "       softkvm --help | --version\n";
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (s == NULL || *s == '\0' || *s == '-')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof(*o));
+    o->cfg.ram_mib = 128;
+    o->cfg.ncpus = 1;
+    o->cfg.vendor = VENDOR_INTEL;
+    o->cfg.hypercall_patching = true;
+    if (argc < 2) {
+        snprintf(err, errlen, "no command given; try 'softkvm --help'");
+        return -1;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        o->cmd = CMD_HELP;
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        o->cmd = CMD_VERSION;
+        return 0;
+    }
+    if (strcmp(argv[1], "run") != 0) {
+        snprintf(err, errlen, "unknown command '%s'; try 'softkvm --help'", argv[1]);
+        return -1;
+    }
+    o->cmd = CMD_RUN;
+    int i = 2;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (a[0] != '-' || a[1] == '\0')
+            break;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            o->cmd = CMD_HELP;
+            return 0;
+        }
+        if (strcmp(a, "-m") == 0) {
+            uint64_t mib;
+            if (val == NULL || parse_u64(val, &mib) != 0) {
+                snprintf(err, errlen, "-m needs a whole number of MiB, e.g. -m 128");
+                return -1;
+            }
+            if (mib < SKVM_MIN_RAM_MIB || mib > SKVM_MAX_RAM_MIB) {
+                snprintf(err, errlen, "-m %s: guest RAM must be %u-%u MiB", val,
+                         SKVM_MIN_RAM_MIB, SKVM_MAX_RAM_MIB);
+                return -1;
+            }
+            o->cfg.ram_mib = mib;
+            i++;
+        } else if (strcmp(a, "--cpu-vendor") == 0) {
+            if (val != NULL && strcmp(val, "intel") == 0) {
+                o->cfg.vendor = VENDOR_INTEL;
+            } else if (val != NULL && strcmp(val, "amd") == 0) {
+                o->cfg.vendor = VENDOR_AMD;
+            } else {
+                snprintf(err, errlen, "--cpu-vendor takes 'intel' or 'amd'");
+                return -1;
+            }
+            i++;
+        } else if (strcmp(a, "--no-hypercall-patching") == 0) {
+            o->cfg.hypercall_patching = false;
+        } else if (strcmp(a, "--trace") == 0) {
+            if (val == NULL || val[0] == '\0') {
+                snprintf(err, errlen, "--trace needs a file name");
+                return -1;
+            }
+            o->cfg.trace_path = val;
+            i++;
+        } else if (strcmp(a, "--stats") == 0) {
+            o->stats = true;
+        } else {
+            snprintf(err, errlen, "unknown option '%s'; try 'softkvm --help'", a);
+            return -1;
+        }
+    }
+    if (i >= argc) {
+        snprintf(err, errlen, "no KERNEL given: softkvm run [options] KERNEL");
+        return -1;
+    }
+    if (i + 1 < argc) {
+        snprintf(err, errlen, "unexpected argument '%s' after KERNEL", argv[i + 1]);
+        return -1;
+    }
+    o->kernel = argv[i];
+    return 0;
+}

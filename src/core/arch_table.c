@@ -1,0 +1,19 @@
+/* The list of arch backends in this build and the lookup by ELF header. */
+#include "softkvm/arch.h"
+
+extern const struct arch_ops x86_64_arch_ops;
+
+const struct arch_ops *const softkvm_arches[] = {
+    &x86_64_arch_ops,
+    NULL,
+};
+
+const struct arch_ops *arch_for_elf(uint16_t machine, uint8_t elf_class, uint8_t data)
+{
+    for (unsigned i = 0; softkvm_arches[i] != NULL; i++) {
+        const struct arch_ops *a = softkvm_arches[i];
+        if (a->elf_machine == machine && a->elf_class == elf_class && a->elf_data == data)
+            return a;
+    }
+    return NULL;
+}

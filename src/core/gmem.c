@@ -1,0 +1,159 @@
+/* Guest memory: allocation and the checked, overflow-safe accessors every guest access uses. */
+#include "softkvm/gmem.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+int gmem_init(struct gmem *gm, uint64_t size)
+{
+    gm->host = NULL;
+    gm->size = 0;
+    if (size == 0 || (size & ~SKVM_PAGE_MASK) != 0)
+        return -EINVAL;
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return -ENOMEM;
+    gm->host = p;
+    gm->size = size;
+    return 0;
+}
+
+void gmem_release(struct gmem *gm)
+{
+    if (gm->host != NULL)
+        munmap(gm->host, gm->size);
+    gm->host = NULL;
+    gm->size = 0;
+}
+
+bool gmem_in_range(const struct gmem *gm, gpa_t gpa, uint64_t len)
+{
+    /* Written so that no sum can overflow: gpa <= size, then len <= size - gpa. */
+    return gpa <= gm->size && len <= gm->size - gpa;
+}
+
+void *gmem_ptr(const struct gmem *gm, gpa_t gpa, uint64_t len)
+{
+    if (gm->host == NULL || !gmem_in_range(gm, gpa, len))
+        return NULL;
+    return gm->host + gpa;
+}
+
+int gmem_read(const struct gmem *gm, gpa_t gpa, void *buf, uint64_t len)
+{
+    const void *p = gmem_ptr(gm, gpa, len);
+    if (p == NULL)
+        return -EFAULT;
+    memcpy(buf, p, len);
+    return 0;
+}
+
+int gmem_write(struct gmem *gm, gpa_t gpa, const void *buf, uint64_t len)
+{
+    void *p = gmem_ptr(gm, gpa, len);
+    if (p == NULL)
+        return -EFAULT;
+    memcpy(p, buf, len);
+    return 0;
+}
+
+static uint64_t load_le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static uint64_t load_be(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static void store_le(uint8_t *p, unsigned n, uint64_t v)
+{
+    for (unsigned i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void store_be(uint8_t *p, unsigned n, uint64_t v)
+{
+    for (unsigned i = 0; i < n; i++)
+        p[n - 1 - i] = (uint8_t)(v >> (8 * i));
+}
+
+int gmem_read_le64(const struct gmem *gm, gpa_t gpa, uint64_t *out)
+{
+    const uint8_t *p = gmem_ptr(gm, gpa, 8);
+    if (p == NULL)
+        return -EFAULT;
+    *out = load_le(p, 8);
+    return 0;
+}
+
+int gmem_read_le32(const struct gmem *gm, gpa_t gpa, uint32_t *out)
+{
+    const uint8_t *p = gmem_ptr(gm, gpa, 4);
+    if (p == NULL)
+        return -EFAULT;
+    *out = (uint32_t)load_le(p, 4);
+    return 0;
+}
+
+int gmem_write_le64(struct gmem *gm, gpa_t gpa, uint64_t v)
+{
+    uint8_t *p = gmem_ptr(gm, gpa, 8);
+    if (p == NULL)
+        return -EFAULT;
+    store_le(p, 8, v);
+    return 0;
+}
+
+int gmem_write_le32(struct gmem *gm, gpa_t gpa, uint32_t v)
+{
+    uint8_t *p = gmem_ptr(gm, gpa, 4);
+    if (p == NULL)
+        return -EFAULT;
+    store_le(p, 4, v);
+    return 0;
+}
+
+int gmem_read_be32(const struct gmem *gm, gpa_t gpa, uint32_t *out)
+{
+    const uint8_t *p = gmem_ptr(gm, gpa, 4);
+    if (p == NULL)
+        return -EFAULT;
+    *out = (uint32_t)load_be(p, 4);
+    return 0;
+}
+
+int gmem_read_be64(const struct gmem *gm, gpa_t gpa, uint64_t *out)
+{
+    const uint8_t *p = gmem_ptr(gm, gpa, 8);
+    if (p == NULL)
+        return -EFAULT;
+    *out = load_be(p, 8);
+    return 0;
+}
+
+int gmem_write_be32(struct gmem *gm, gpa_t gpa, uint32_t v)
+{
+    uint8_t *p = gmem_ptr(gm, gpa, 4);
+    if (p == NULL)
+        return -EFAULT;
+    store_be(p, 4, v);
+    return 0;
+}
+
+int gmem_write_be64(struct gmem *gm, gpa_t gpa, uint64_t v)
+{
+    uint8_t *p = gmem_ptr(gm, gpa, 8);
+    if (p == NULL)
+        return -EFAULT;
+    store_be(p, 8, v);
+    return 0;
+}

@@ -1,0 +1,69 @@
+/* Hypercall tables: registration with duplicate and range checks, lookup and counting. */
+#include "softkvm/hypercall.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+int hc_table_init(struct hc_table *t, const char *ns, uint32_t size, int64_t unsupported)
+{
+    t->slots = NULL;
+    t->counts = NULL;
+    t->size = 0;
+    t->ns = ns;
+    t->unsupported = unsupported;
+    if (size == 0)
+        return -EINVAL;
+    t->slots = calloc(size, sizeof(*t->slots));
+    t->counts = calloc((size_t)size + 1, sizeof(*t->counts));
+    if (t->slots == NULL || t->counts == NULL) {
+        hc_table_release(t);
+        return -ENOMEM;
+    }
+    t->size = size;
+    return 0;
+}
+
+void hc_table_release(struct hc_table *t)
+{
+    free(t->slots);
+    free(t->counts);
+    t->slots = NULL;
+    t->counts = NULL;
+    t->size = 0;
+}
+
+int hc_register(struct hc_table *t, uint64_t nr, const char *name, hc_handler_fn fn,
+                uint32_t feature_bit)
+{
+    if (fn == NULL || name == NULL)
+        return -EINVAL;
+    if (nr >= t->size)
+        return -ERANGE;
+    if (t->slots[nr].fn != NULL)
+        return -EEXIST;
+    t->slots[nr].fn = fn;
+    t->slots[nr].name = name;
+    t->slots[nr].feature_bit = feature_bit;
+    return 0;
+}
+
+const struct hc_slot *hc_lookup(const struct hc_table *t, uint64_t nr)
+{
+    if (nr >= t->size || t->slots[nr].fn == NULL)
+        return NULL;
+    return &t->slots[nr];
+}
+
+void hc_count(struct hc_table *t, uint64_t nr)
+{
+    if (t->counts == NULL)
+        return;
+    t->counts[nr < t->size ? nr : t->size]++;
+}
+
+const char *hc_name(const struct hc_table *t, uint64_t nr)
+{
+    if (nr >= t->size)
+        return NULL;
+    return t->slots[nr].name;
+}

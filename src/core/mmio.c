@@ -1,0 +1,54 @@
+/* MMIO regions: maps a device range into the engine and routes its accesses to the device. */
+#include "softkvm/mmio.h"
+
+#include <errno.h>
+
+#include "softkvm/trace.h"
+
+static uint64_t mmio_read_cb(uc_engine *uc, uint64_t offset, unsigned size, void *user)
+{
+    (void)uc;
+    struct io_region *r = user;
+    struct vm *vm = r->vm;
+    vm->stats.mmio++;
+    uint64_t val = r->ops->read != NULL ? r->ops->read(vm, r->opaque, offset, size) : 0;
+    if (trace_enabled(vm)) {
+        static const char *const keys[] = {"addr", "size", "value"};
+        const uint64_t vals[] = {r->base + offset, size, val};
+        trace_event(vm, vm->running ? vm->running->id : 0, 0, "mmio_read", 3, keys, vals);
+    }
+    return val;
+}
+
+static void mmio_write_cb(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value,
+                          void *user)
+{
+    (void)uc;
+    struct io_region *r = user;
+    struct vm *vm = r->vm;
+    vm->stats.mmio++;
+    if (trace_enabled(vm)) {
+        static const char *const keys[] = {"addr", "size", "value"};
+        const uint64_t vals[] = {r->base + offset, size, value};
+        trace_event(vm, vm->running ? vm->running->id : 0, 0, "mmio_write", 3, keys, vals);
+    }
+    if (r->ops->write != NULL)
+        r->ops->write(vm, r->opaque, offset, size, value);
+}
+
+int vm_add_mmio(struct vm *vm, uint64_t base, uint64_t len, const struct io_ops *ops,
+                void *opaque)
+{
+    if ((base | len) & ~SKVM_PAGE_MASK)
+        return -EINVAL;
+    int rc = iobus_add(&vm->mmio, base, len, ops, opaque);
+    if (rc != 0)
+        return rc;
+    struct io_region *r = &vm->mmio.regions[vm->mmio.n - 1];
+    r->vm = vm;
+    if (uc_mmio_map(vm->uc, base, len, mmio_read_cb, r, mmio_write_cb, r) != UC_ERR_OK) {
+        vm->mmio.n--;
+        return -EINVAL;
+    }
+    return 0;
+}

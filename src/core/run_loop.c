@@ -1,0 +1,104 @@
+/* The run loop: picks a vCPU (deterministic round-robin), runs the engine, dispatches exits. */
+#include <inttypes.h>
+
+#include "softkvm/arch.h"
+#include "softkvm/trace.h"
+#include "softkvm/vm.h"
+
+/* The next vCPU to run after the current one, in id order; NULL when none can run. */
+static struct vcpu *sched_next(struct vm *vm)
+{
+    struct vcpu *run = vm->running;
+    if (run != NULL && run->state == VCPU_RUNNABLE && !vm->resched)
+        return run;
+    vm->resched = false;
+    unsigned start = vm->running != NULL ? vm->running->id + 1 : 0;
+    for (unsigned i = 0; i < vm->ncpus; i++) {
+        struct vcpu *v = &vm->vcpus[(start + i) % vm->ncpus];
+        if (v->state == VCPU_HALTED && vm->arch->check_interrupts != NULL &&
+            vm->arch->check_interrupts(v))
+                v->state = VCPU_RUNNABLE;
+        if (v->state == VCPU_RUNNABLE)
+            return v;
+    }
+    return NULL;
+}
+
+/* Make v the vCPU whose state is in the engine. Returns false if the engine refused. */
+static bool vcpu_load(struct vm *vm, struct vcpu *v)
+{
+    if (vm->running == v)
+        return true;
+    if (vm->running != NULL && vm->running->ctx != NULL &&
+        uc_context_save(vm->uc, vm->running->ctx) != UC_ERR_OK)
+        return false;
+    if (v->ctx != NULL && uc_context_restore(vm->uc, v->ctx) != UC_ERR_OK)
+        return false;
+    if (vm->running != NULL)
+        uc_ctl_flush_tlb(vm->uc); /* vCPUs may use different page tables */
+    vm->running = v;
+    return true;
+}
+
+void vcpu_halt(struct vcpu *v)
+{
+    struct vm *vm = v->vm;
+    if (v->pv_unhalted) {
+        /* A kick that arrived before the halt is not lost (KVM's pv_unhalted). */
+        v->pv_unhalted = false;
+        return;
+    }
+    if (vm->arch->check_interrupts != NULL && vm->arch->check_interrupts(v))
+        return;
+    v->state = VCPU_HALTED;
+}
+
+static void all_halted(struct vm *vm)
+{
+    if (vm->ncpus == 1) {
+        struct vcpu *v = &vm->vcpus[0];
+        bool irq_on = vm->arch->interrupts_enabled != NULL && vm->arch->interrupts_enabled(v);
+        vm_stop(vm, OUTCOME_GUEST_HALTED, 0, "vCPU 0 halted with interrupts %s",
+                irq_on ? "enabled and no interrupt source that could wake it" : "disabled");
+        return;
+    }
+    vm_stop(vm, OUTCOME_GUEST_HALTED, 0,
+            "all %u vCPUs halted and nothing can wake them", vm->ncpus);
+}
+
+const struct vm_outcome *vm_run(struct vm *vm)
+{
+    while (vm->outcome.kind == OUTCOME_NONE) {
+        struct vcpu *v = sched_next(vm);
+        if (v == NULL) {
+            all_halted(vm);
+            break;
+        }
+        if (!vcpu_load(vm, v)) {
+            vm_stop(vm, OUTCOME_HOST_ERROR, 0, "engine refused to switch to vCPU %u", v->id);
+            break;
+        }
+        uint64_t pc = vm->arch->get_pc(v);
+        v->exit.kind = EXIT_NONE;
+        uc_err err = uc_emu_start(vm->uc, pc, 0, 0, 0);
+        if (v->exit.kind == EXIT_NONE || err != UC_ERR_OK)
+            vm->arch->classify(v, (int)err);
+        switch (v->exit.kind) {
+        case EXIT_STOP:
+        case EXIT_SLICE:
+        case EXIT_NONE:
+            break;
+        case EXIT_HALT:
+            if (trace_enabled(vm))
+                trace_event(vm, v->id, v->exit.pc, "halt", 0, NULL, NULL);
+            vcpu_halt(v);
+            break;
+        default:
+            vm->arch->handle_exit(v);
+            break;
+        }
+        vm->stats.exits[v->exit.kind]++; /* after dispatch: handlers refine the kind */
+    }
+    fflush(vm->cfg.console);
+    return &vm->outcome;
+}

@@ -1,0 +1,91 @@
+/* The JSON-lines trace of exits and hypercalls, written in order with a sequence number. */
+#include "softkvm/trace.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "softkvm/hypercall.h"
+#include "softkvm/vm.h"
+
+struct trace {
+    FILE *f;
+    uint64_t seq;
+};
+
+int trace_open(struct vm *vm, const char *path)
+{
+    struct trace *t = calloc(1, sizeof(*t));
+    if (t == NULL)
+        return -ENOMEM;
+    t->f = fopen(path, "w");
+    if (t->f == NULL) {
+        int e = errno;
+        free(t);
+        return -e;
+    }
+    vm->trace = t;
+    return 0;
+}
+
+void trace_close(struct vm *vm)
+{
+    if (vm->trace == NULL)
+        return;
+    fclose(vm->trace->f);
+    free(vm->trace);
+    vm->trace = NULL;
+}
+
+bool trace_enabled(const struct vm *vm)
+{
+    return vm->trace != NULL;
+}
+
+static void head(struct trace *t, unsigned vcpu, uint64_t pc, const char *kind)
+{
+    fprintf(t->f, "{\"seq\":%" PRIu64 ",\"vcpu\":%u,\"exit\":\"%s\",\"pc\":\"0x%" PRIx64 "\"",
+            ++t->seq, vcpu, kind, pc);
+}
+
+void trace_hypercall(struct vm *vm, unsigned vcpu, uint64_t pc, const char *ns,
+                     const struct hc_call *call, unsigned nargs, const char *name,
+                     const struct hc_result *res)
+{
+    struct trace *t = vm->trace;
+    if (t == NULL)
+        return;
+    head(t, vcpu, pc, "hypercall");
+    fprintf(t->f, ",\"ns\":\"%s\",\"nr\":%" PRIu64 ",\"name\":", ns, call->nr);
+    if (name != NULL)
+        fprintf(t->f, "\"%s\"", name);
+    else
+        fputs("null", t->f);
+    fprintf(t->f, ",\"mode\":%u,\"cpl\":%u,\"args\":[", call->op_64bit ? 64 : 32, call->cpl);
+    for (unsigned i = 0; i < nargs && i < HC_MAX_ARGS; i++)
+        fprintf(t->f, "%s\"0x%" PRIx64 "\"", i ? "," : "", call->args[i]);
+    fputs("]", t->f);
+    if (res != NULL) {
+        fprintf(t->f, ",\"ret\":%" PRId64, res->ret);
+        if (res->nout > 0) {
+            fputs(",\"out\":[", t->f);
+            for (unsigned i = 0; i < res->nout && i < HC_MAX_RETS; i++)
+                fprintf(t->f, "%s\"0x%" PRIx64 "\"", i ? "," : "", res->out[i]);
+            fputs("]", t->f);
+        }
+    }
+    fputs("}\n", t->f);
+}
+
+void trace_event(struct vm *vm, unsigned vcpu, uint64_t pc, const char *kind, unsigned n,
+                 const char *const keys[], const uint64_t vals[])
+{
+    struct trace *t = vm->trace;
+    if (t == NULL)
+        return;
+    head(t, vcpu, pc, kind);
+    for (unsigned i = 0; i < n; i++)
+        fprintf(t->f, ",\"%s\":\"0x%" PRIx64 "\"", keys[i], vals[i]);
+    fputs("}\n", t->f);
+}

@@ -1,0 +1,152 @@
+/* VM lifetime: creation through the arch backend, devices' MMIO mapping, stop requests, console. */
+#include "softkvm/vm.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "softkvm/arch.h"
+#include "softkvm/trace.h"
+
+int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_config *cfg,
+              char *err, size_t errlen)
+{
+    *out = NULL;
+    if (cfg->ncpus < 1 || cfg->ncpus > SKVM_MAX_VCPUS) {
+        snprintf(err, errlen, "vCPU count %u is out of range 1-%u", cfg->ncpus, SKVM_MAX_VCPUS);
+        return -EINVAL;
+    }
+    if (cfg->ram_mib < SKVM_MIN_RAM_MIB || cfg->ram_mib > SKVM_MAX_RAM_MIB) {
+        snprintf(err, errlen, "guest RAM of %llu MiB is out of range %u-%u MiB",
+                 (unsigned long long)cfg->ram_mib, SKVM_MIN_RAM_MIB, SKVM_MAX_RAM_MIB);
+        return -EINVAL;
+    }
+    struct vm *vm = calloc(1, sizeof(*vm));
+    if (vm == NULL) {
+        snprintf(err, errlen, "out of host memory for the VM");
+        return -ENOMEM;
+    }
+    vm->cfg = *cfg;
+    if (vm->cfg.console == NULL)
+        vm->cfg.console = stdout;
+    vm->arch = arch;
+    vm->ncpus = cfg->ncpus;
+    vm->vcpus = calloc(cfg->ncpus, sizeof(*vm->vcpus));
+    if (vm->vcpus == NULL) {
+        free(vm);
+        snprintf(err, errlen, "out of host memory for the vCPUs");
+        return -ENOMEM;
+    }
+    for (unsigned i = 0; i < vm->ncpus; i++) {
+        vm->vcpus[i].vm = vm;
+        vm->vcpus[i].id = i;
+        vm->vcpus[i].state = VCPU_RUNNABLE;
+    }
+    int rc = gmem_init(&vm->mem, cfg->ram_mib << 20);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM on this host",
+                 (unsigned long long)cfg->ram_mib);
+        vm_destroy(vm);
+        return rc;
+    }
+    if (cfg->trace_path != NULL) {
+        rc = trace_open(vm, cfg->trace_path);
+        if (rc != 0) {
+            snprintf(err, errlen, "cannot create trace file %s: %s", cfg->trace_path,
+                     strerror(-rc));
+            vm_destroy(vm);
+            return rc;
+        }
+    }
+    rc = arch->init(vm, err, errlen);
+    if (rc != 0) {
+        vm_destroy(vm);
+        return rc;
+    }
+    *out = vm;
+    return 0;
+}
+
+void vm_destroy(struct vm *vm)
+{
+    if (vm == NULL)
+        return;
+    if (vm->arch != NULL && vm->arch->destroy != NULL)
+        vm->arch->destroy(vm);
+    for (unsigned i = 0; i < vm->ncpus; i++) {
+        if (vm->vcpus[i].ctx != NULL)
+            uc_context_free(vm->vcpus[i].ctx);
+    }
+    for (unsigned i = 0; i < vm->ndevices; i++) {
+        if (vm->device_release[i] != NULL)
+            vm->device_release[i](vm->devices[i]);
+    }
+    if (vm->uc != NULL)
+        uc_close(vm->uc);
+    for (unsigned i = 0; i < vm->nhc; i++)
+        hc_table_release(&vm->hc[i]);
+    trace_close(vm);
+    gmem_release(&vm->mem);
+    free(vm->vcpus);
+    free(vm);
+}
+
+int vm_own_device(struct vm *vm, void *state, void (*release)(void *))
+{
+    if (vm->ndevices >= sizeof(vm->devices) / sizeof(vm->devices[0]))
+        return -ENOSPC;
+    vm->devices[vm->ndevices] = state;
+    vm->device_release[vm->ndevices] = release;
+    vm->ndevices++;
+    return 0;
+}
+
+int vm_boot(struct vm *vm, char *err, size_t errlen)
+{
+    return vm->arch->boot(vm, err, errlen);
+}
+
+void vm_stop(struct vm *vm, enum outcome_kind kind, int status, const char *fmt, ...)
+{
+    if (vm->outcome.kind == OUTCOME_NONE) {
+        vm->outcome.kind = kind;
+        vm->outcome.status = status;
+        vm->outcome.vcpu = vm->running != NULL ? vm->running->id : 0;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(vm->outcome.reason, sizeof(vm->outcome.reason), fmt, ap);
+        va_end(ap);
+    }
+    if (vm->running != NULL)
+        vm->running->exit.kind = EXIT_STOP;
+    if (vm->uc != NULL)
+        uc_emu_stop(vm->uc);
+}
+
+void vm_console_putc(struct vm *vm, uint8_t c)
+{
+    fputc(c, vm->cfg.console);
+    if (c == '\n')
+        fflush(vm->cfg.console);
+}
+
+void vcpu_wake(struct vcpu *vcpu)
+{
+    if (vcpu->state == VCPU_HALTED)
+        vcpu->state = VCPU_RUNNABLE;
+}
+
+void vm_dump(struct vm *vm, FILE *out)
+{
+    unsigned id = vm->outcome.vcpu < vm->ncpus ? vm->outcome.vcpu : 0;
+    struct vcpu *v = &vm->vcpus[id];
+    if (vm->running != v && v->ctx != NULL) {
+        /* Load the vCPU so the backend can read its registers from the engine. */
+        if (vm->running != NULL && vm->running->ctx != NULL)
+            uc_context_save(vm->uc, vm->running->ctx);
+        uc_context_restore(vm->uc, v->ctx);
+        vm->running = v;
+    }
+    vm->arch->dump_regs(v, out);
+}
