@@ -28,6 +28,9 @@ struct arch_ops {
     /* The PC at which to resume vcpu, read from the engine (vcpu's state is loaded). */
     uint64_t (*get_pc)(struct vcpu *vcpu);
 
+    /* Write the PC of vcpu (its state is loaded). */
+    void (*set_pc)(struct vcpu *vcpu, uint64_t pc);
+
     /* Interpret the engine's return code into vcpu->exit when no hook recorded one. */
     void (*classify)(struct vcpu *vcpu, int uc_err);
 

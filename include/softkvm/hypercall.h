@@ -41,6 +41,7 @@ struct hc_slot {
     hc_handler_fn fn;
     const char *name;
     uint32_t feature_bit; /* feature gate for --enforce-pv-cpuid style checks; UINT32_MAX = none */
+    unsigned nargs;       /* how many arguments the handler reads (the adapter reads no more) */
 };
 
 /* One ABI namespace: numbers 0 .. size-1. */
@@ -58,10 +59,10 @@ int hc_table_init(struct hc_table *t, const char *ns, uint32_t size, int64_t uns
 /* Free the table's storage. */
 void hc_table_release(struct hc_table *t);
 
-/* Register fn under nr. Returns 0, -ERANGE (nr >= size), -EEXIST (slot taken) or -EINVAL
- * (NULL fn or name). */
+/* Register fn under nr; the handler reads nargs arguments (0..HC_MAX_ARGS). Returns 0, -ERANGE
+ * (nr >= size), -EEXIST (slot taken) or -EINVAL (NULL fn or name, nargs too large). */
 int hc_register(struct hc_table *t, uint64_t nr, const char *name, hc_handler_fn fn,
-                uint32_t feature_bit);
+                uint32_t feature_bit, unsigned nargs);
 
 /* The slot for nr, or NULL for an empty or out-of-range number. */
 const struct hc_slot *hc_lookup(const struct hc_table *t, uint64_t nr);

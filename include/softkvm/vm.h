@@ -57,6 +57,8 @@ struct vcpu {
     uc_context *ctx;     /* saved engine state while another vCPU runs */
     struct vm_exit exit; /* the last exit */
     bool pv_unhalted;    /* a kick arrived (KVM's pv_unhalted) */
+    bool pc_known;       /* next_pc is where to resume (set by an exit handler that moved it) */
+    uint64_t next_pc;
     void *arch;          /* arch-private state, owned by the arch backend */
 };
 
@@ -141,6 +143,10 @@ void vm_console_putc(struct vm *vm, uint8_t c);
 /* The vCPU executed its halt: it sleeps unless a kick (pv_unhalted, consumed here) or a
  * deliverable interrupt is already pending. */
 void vcpu_halt(struct vcpu *vcpu);
+
+/* An exit handler that moved the PC may leave it in next_pc (pc_known) for the next engine
+ * start; this writes it to the engine first, for anything that reads or saves the vCPU. */
+void vcpu_sync_pc(struct vcpu *vcpu);
 
 /* Print the crash report of the vCPU named in the outcome (registers) to out. */
 void vm_dump(struct vm *vm, FILE *out);

@@ -33,9 +33,9 @@ void hc_table_release(struct hc_table *t)
 }
 
 int hc_register(struct hc_table *t, uint64_t nr, const char *name, hc_handler_fn fn,
-                uint32_t feature_bit)
+                uint32_t feature_bit, unsigned nargs)
 {
-    if (fn == NULL || name == NULL)
+    if (fn == NULL || name == NULL || nargs > HC_MAX_ARGS)
         return -EINVAL;
     if (nr >= t->size)
         return -ERANGE;
@@ -44,6 +44,7 @@ int hc_register(struct hc_table *t, uint64_t nr, const char *name, hc_handler_fn
     t->slots[nr].fn = fn;
     t->slots[nr].name = name;
     t->slots[nr].feature_bit = feature_bit;
+    t->slots[nr].nargs = nargs;
     return 0;
 }
 

@@ -24,11 +24,21 @@ static struct vcpu *sched_next(struct vm *vm)
     return NULL;
 }
 
+void vcpu_sync_pc(struct vcpu *v)
+{
+    if (v->pc_known) {
+        v->vm->arch->set_pc(v, v->next_pc);
+        v->pc_known = false;
+    }
+}
+
 /* Make v the vCPU whose state is in the engine. Returns false if the engine refused. */
 static bool vcpu_load(struct vm *vm, struct vcpu *v)
 {
     if (vm->running == v)
         return true;
+    if (vm->running != NULL)
+        vcpu_sync_pc(vm->running);
     if (vm->running != NULL && vm->running->ctx != NULL &&
         uc_context_save(vm->uc, vm->running->ctx) != UC_ERR_OK)
         return false;
@@ -78,10 +88,11 @@ const struct vm_outcome *vm_run(struct vm *vm)
             vm_stop(vm, OUTCOME_HOST_ERROR, 0, "engine refused to switch to vCPU %u", v->id);
             break;
         }
-        uint64_t pc = vm->arch->get_pc(v);
+        uint64_t pc = v->pc_known ? v->next_pc : vm->arch->get_pc(v);
+        v->pc_known = false;
         v->exit.kind = EXIT_NONE;
         uc_err err = uc_emu_start(vm->uc, pc, 0, 0, 0);
-        if (v->exit.kind == EXIT_NONE || err != UC_ERR_OK)
+        if (v->exit.kind == EXIT_NONE)
             vm->arch->classify(v, (int)err);
         switch (v->exit.kind) {
         case EXIT_STOP:

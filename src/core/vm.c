@@ -141,6 +141,8 @@ void vm_dump(struct vm *vm, FILE *out)
 {
     unsigned id = vm->outcome.vcpu < vm->ncpus ? vm->outcome.vcpu : 0;
     struct vcpu *v = &vm->vcpus[id];
+    if (vm->running != NULL)
+        vcpu_sync_pc(vm->running);
     if (vm->running != v && v->ctx != NULL) {
         /* Load the vCPU so the backend can read its registers from the engine. */
         if (vm->running != NULL && vm->running->ctx != NULL)

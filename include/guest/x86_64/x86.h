@@ -178,14 +178,14 @@ static inline bool x86_native_vmmcall(void)
 struct x86_tss {
     uint32_t reserved0;
     uint64_t rsp[3]; /* RSP0..RSP2 */
-    uint64_t reserved1;
-    uint64_t ist[8]; /* ist[1]..ist[7] are IST1..IST7; ist[0] is the reserved slot */
+    uint64_t ist[8]; /* ist[1]..ist[7] are IST1..IST7; ist[0] is the reserved slot at 28 */
     uint64_t reserved2;
     uint16_t reserved3;
     uint16_t iomap_base;
 } __attribute__((packed));
 
 _Static_assert(sizeof(struct x86_tss) == 104, "64-bit TSS is 104 bytes");
+_Static_assert(offsetof(struct x86_tss, ist[1]) == 36, "IST1 at offset 36");
 
 extern struct x86_tss x86_tss;
 extern uint64_t x86_gdt[X86_GDT_ENTRIES];
@@ -322,6 +322,28 @@ extern char __kernel_start[], __kernel_end[];
 
 /* Mark the user sections U in the guest's tables (x86_pt_init must have run). */
 void x86_pt_map_user_sections(void);
+
+/* ---- State at kernel entry, saved by crt0 before it touches anything ---- */
+struct x86_entry_state {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rflags;
+    uint64_t cr0, cr2, cr3, cr4, efer;
+    uint64_t cs, ds, es, ss, fs, gs;
+    struct x86_dtr gdtr; /* sgdt image */
+    uint8_t pad0[6];
+    struct x86_dtr idtr; /* sidt image */
+    uint8_t pad1[6];
+    uint64_t tr;
+};
+
+_Static_assert(offsetof(struct x86_entry_state, rflags) == 128, "entry state layout");
+_Static_assert(offsetof(struct x86_entry_state, cs) == 176, "entry state layout");
+_Static_assert(offsetof(struct x86_entry_state, gdtr) == 224, "entry state layout");
+_Static_assert(offsetof(struct x86_entry_state, idtr) == 240, "entry state layout");
+_Static_assert(offsetof(struct x86_entry_state, tr) == 256, "entry state layout");
+
+extern struct x86_entry_state x86_entry_state;
 
 /* ---- Everything a test usually wants ---- */
 

@@ -133,6 +133,11 @@ static uint64_t x86_get_pc(struct vcpu *v)
     return rip;
 }
 
+static void x86_set_pc(struct vcpu *v, uint64_t pc)
+{
+    uc_reg_write(v->vm->uc, UC_X86_REG_RIP, &pc);
+}
+
 static const char *access_name(int type)
 {
     switch (type) {
@@ -193,6 +198,7 @@ static void x86_handle_exit(struct vcpu *v)
         break;
     }
     case EXIT_MEM_FAULT:
+        v->exit.pc = x86_get_pc(v);
         vm_stop(vm, OUTCOME_GUEST_CRASH, 0,
                 "vCPU %u: %s of unmapped guest-physical address 0x%llx at RIP 0x%llx", v->id,
                 access_name(v->exit.access), (unsigned long long)v->exit.addr,
@@ -233,6 +239,7 @@ const struct arch_ops x86_64_arch_ops = {
     .init = x86_init,
     .boot = x86_boot,
     .get_pc = x86_get_pc,
+    .set_pc = x86_set_pc,
     .classify = x86_classify,
     .handle_exit = x86_handle_exit,
     .check_interrupts = NULL,

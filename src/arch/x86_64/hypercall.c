@@ -1,4 +1,6 @@
 /* The x86 hypercall exit: KVM's VMCALL/VMMCALL rules (vendor patching, CPL, width) and dispatch. */
+#include <string.h>
+
 #include "arch/x86_64/hypercall_abi.h"
 #include "arch/x86_64/x86.h"
 #include "softkvm/trace.h"
@@ -51,54 +53,107 @@ static void foreign_hypercall(struct vcpu *v, const struct x86_regs *r, enum x86
     /* RIP is not advanced: the guest re-executes the now-native instruction. */
 }
 
+/* The slow path: full register read, mode from the CS descriptor, bytes through a page walk.
+ * Fills *site for the next time. Returns the instruction found at RIP. */
+static enum x86_hc_insn decode_site(struct vcpu *v, struct x86_regs *r, struct x86_hc_site *site)
+{
+    struct vm *vm = v->vm;
+    x86_read_regs(vm, r);
+    bool mode64;
+    unsigned cpl;
+    x86_cpu_mode(vm, r, &mode64, &cpl);
+    struct x86_mmu mmu = {r->cr0, r->cr3, r->cr4, r->efer};
+    uint64_t fault_la;
+    uint32_t pfec;
+    gpa_t gpa;
+    site->valid = false;
+    /* The CPU fetched these bytes to raise #UD, so they are mapped; code segments are flat. */
+    uint8_t bytes[3];
+    if (x86_read_virt(&vm->mem, &mmu, r->rip, bytes, 3, false, &fault_la, &pfec) != 0)
+        return X86_HC_NONE;
+    enum x86_hc_insn insn = x86_hc_decode(bytes);
+    site->rip = r->rip;
+    site->cr3 = r->cr3;
+    site->cs = r->cs;
+    site->mode64 = mode64;
+    site->cpl = (uint8_t)cpl;
+    /* Cache only sites whose 3 bytes sit in one page: then one host pointer covers them. */
+    if (insn != X86_HC_NONE && (r->rip & 4095) <= 4093 &&
+        x86_translate(&vm->mem, &mmu, r->rip, X86_READ, false, &gpa, &pfec) == 0) {
+        site->bytes = gmem_ptr(&vm->mem, gpa, 3);
+        site->valid = site->bytes != NULL;
+    }
+    return insn;
+}
+
+/* Read the first n argument registers (RBX, RCX, RDX, RSI) into gpr[1..n]. */
+static void read_args(struct vm *vm, uint64_t gpr[5], unsigned n)
+{
+    static const int ids[] = {UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI};
+    void *vals[] = {&gpr[1], &gpr[2], &gpr[3], &gpr[4]};
+    if (n > 0)
+        uc_reg_read_batch(vm->uc, ids, vals, (int)(n > 4 ? 4 : n));
+}
+
 bool x86_handle_hypercall(struct vcpu *v)
 {
     struct vm *vm = v->vm;
+    struct x86_vcpu *xv = v->arch;
+    /* Fast path: RAX, RIP, CS and CR3 in one batch; a site seen before under the same RIP, CS
+     * selector and CR3 whose bytes in guest RAM are still the same instruction needs no page
+     * walk and no descriptor read. */
     struct x86_regs r;
-    x86_read_regs(vm, &r);
-    bool mode64;
-    unsigned cpl;
-    x86_cpu_mode(vm, &r, &mode64, &cpl);
-    struct x86_mmu mmu = {r.cr0, r.cr3, r.cr4, r.efer};
-    uint8_t bytes[3];
-    uint64_t fault_la;
-    uint32_t pfec;
-    /* The CPU fetched these bytes to raise #UD, so they are readable; compat-mode code with a
-     * non-zero CS base is not supported by the fetch (flat segments are assumed). */
-    if (x86_read_virt(&vm->mem, &mmu, r.rip, bytes, 3, false, &fault_la, &pfec) != 0)
-        return false;
-    enum x86_hc_insn insn = x86_hc_decode(bytes);
-    if (insn == X86_HC_NONE)
-        return false;
+    uint64_t cs = 0;
+    static const int ids[] = {UC_X86_REG_RAX, UC_X86_REG_RIP, UC_X86_REG_CS, UC_X86_REG_CR3};
+    void *vals[] = {&r.rax, &r.rip, &cs, &r.cr3};
+    uc_reg_read_batch(vm->uc, ids, vals, 4);
+    r.cs = (uint16_t)cs;
+    struct x86_hc_site *site = &xv->sites[(r.rip ^ (r.rip >> 4)) % X86_HC_SITES];
+    enum x86_hc_insn insn;
+    bool full = false;
+    if (site->valid && site->rip == r.rip && site->cs == r.cs && site->cr3 == r.cr3 &&
+        (insn = x86_hc_decode(site->bytes)) != X86_HC_NONE) {
+        /* hit */
+    } else {
+        insn = decode_site(v, &r, site);
+        full = true;
+        if (insn == X86_HC_NONE)
+            return false;
+    }
+    bool mode64 = site->mode64;
+    unsigned cpl = site->cpl;
     enum x86_hc_insn native = vm->cfg.vendor == VENDOR_AMD ? X86_HC_VMMCALL : X86_HC_VMCALL;
     if (insn != native) {
+        if (!full)
+            x86_read_regs(vm, &r); /* the slow path needs every register */
+        site->valid = false;
         foreign_hypercall(v, &r, insn, cpl, native);
         return true;
     }
     v->exit.kind = EXIT_HYPERCALL;
-    const uint64_t gpr[5] = {r.rax, r.rbx, r.rcx, r.rdx, r.rsi};
+    struct hc_table *t = &vm->hc[0];
+    uint64_t gpr[5] = {r.rax, 0, 0, 0, 0};
+    uint64_t nr = x86_hc_width(r.rax, mode64);
+    hc_count(t, nr); /* counted before the CPL check, as KVM does */
+    const struct hc_slot *slot = cpl == 0 ? hc_lookup(t, nr) : NULL;
+    bool tracing = trace_enabled(vm);
+    /* Arguments are read only as far as the handler (or the trace) needs them. */
+    read_args(vm, gpr, tracing ? 4 : slot != NULL ? slot->nargs : 0);
     struct hc_call call;
     x86_hc_make_call(gpr, mode64, cpl, &call);
-    struct hc_table *t = &vm->hc[0];
-    hc_count(t, call.nr); /* counted before the CPL check, as KVM does */
-    struct hc_result res = {.ret = t->unsupported};
+    struct hc_result res = {.ret = cpl != 0 ? -KVM_EPERM : t->unsupported};
     enum hc_action act = HC_DONE;
-    if (cpl != 0) {
-        res.ret = -KVM_EPERM;
-    } else {
-        const struct hc_slot *slot = hc_lookup(t, call.nr);
-        if (slot != NULL)
-            act = slot->fn(vm, v, &call, &res);
-    }
-    if (trace_enabled(vm))
+    if (slot != NULL)
+        act = slot->fn(vm, v, &call, &res);
+    if (tracing)
         trace_hypercall(vm, v->id, r.rip, t->ns, &call, 4, hc_name(t, call.nr), &res);
     if (act == HC_FAULT)
         return true;
     uint64_t rax = x86_hc_rax(res.ret, mode64);
-    uint64_t rip = r.rip + 3;
-    static const int ids[] = {UC_X86_REG_RAX, UC_X86_REG_RIP};
-    const void *vals[] = {&rax, &rip};
-    uc_reg_write_batch(vm->uc, ids, (void *const *)vals, 2);
+    uc_reg_write(vm->uc, UC_X86_REG_RAX, &rax);
+    /* RIP is written by the next uc_emu_start (or by vcpu_sync_pc before anything reads it). */
+    v->pc_known = true;
+    v->next_pc = r.rip + 3;
     if (act == HC_HALT)
         vcpu_halt(v);
     else if (act == HC_YIELD)

@@ -21,13 +21,17 @@ void x86_hc_encode(enum x86_hc_insn insn, uint8_t b[3])
     b[2] = insn == X86_HC_VMMCALL ? 0xd9 : 0xc1;
 }
 
+uint64_t x86_hc_width(uint64_t v, bool mode64)
+{
+    return mode64 ? v : (v & 0xffffffffULL);
+}
+
 void x86_hc_make_call(const uint64_t gpr[5], bool mode64, unsigned cpl, struct hc_call *call)
 {
     memset(call, 0, sizeof(*call));
-    uint64_t mask = mode64 ? ~0ULL : 0xffffffffULL;
-    call->nr = gpr[0] & mask;
+    call->nr = x86_hc_width(gpr[0], mode64);
     for (int i = 0; i < 4; i++)
-        call->args[i] = gpr[i + 1] & mask;
+        call->args[i] = x86_hc_width(gpr[i + 1], mode64);
     call->op_64bit = mode64;
     call->cpl = cpl;
 }

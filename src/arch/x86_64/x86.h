@@ -45,8 +45,21 @@ struct x86_regs {
     uint16_t cs, ss;
 };
 
+/* A hypercall site seen before: where its bytes are and the caller's mode, keyed by what the
+ * CPU state must match for the cached answer to hold (see hypercall.c). */
+struct x86_hc_site {
+    uint64_t rip, cr3;
+    const uint8_t *bytes; /* host pointer to the 3 instruction bytes in guest RAM */
+    uint16_t cs;
+    bool valid, mode64;
+    uint8_t cpl;
+};
+
+#define X86_HC_SITES 16
+
 struct x86_vcpu {
     uc_context *scratch; /* for patching hidden segment state */
+    struct x86_hc_site sites[X86_HC_SITES];
 };
 
 struct x86_vm {

@@ -1,0 +1,28 @@
+/* Shared pieces of the benchmarks: timing, medians, and the line format. */
+#ifndef SOFTKVM_BENCH_H
+#define SOFTKVM_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define BENCH_MAX_ROUNDS 31
+
+struct bench_cfg {
+    unsigned rounds;     /* odd, <= BENCH_MAX_ROUNDS */
+    uint64_t iterations; /* hypercalls (or exits) per round */
+};
+
+/* Monotonic time in nanoseconds. */
+uint64_t bench_now_ns(void);
+
+/* Median of n values (n >= 1); reorders v. */
+double bench_median(double *v, unsigned n);
+
+/* Print the hypercall_roundtrip line for arch from per-round ns-per-call samples. */
+void bench_report(const char *arch, double *ns, double *base_ns, unsigned n);
+
+/* x86-64: per-round ns per hypercall through softkvm, and per exit of the bare engine.
+ * Returns 0 or -1 (message printed). */
+int bench_x86_64(const struct bench_cfg *cfg, double *ns, double *base_ns);
+
+#endif
