@@ -21,8 +21,11 @@ double bench_median(double *v, unsigned n);
 /* Print the hypercall_roundtrip line for arch from per-round ns-per-call samples. */
 void bench_report(const char *arch, double *ns, double *base_ns, unsigned n);
 
-/* x86-64: per-round ns per hypercall through softkvm, and per exit of the bare engine.
- * Returns 0 or -1 (message printed). */
+/* One architecture's benchmark: per-round ns per hypercall through softkvm (ns) and per exit of
+ * the bare engine (base_ns), in alternating rounds. Returns 0 or -1 (message printed). It may
+ * print further lines of its own (e.g. `compute arch=... ratio=...`). */
+typedef int (*bench_fn)(const struct bench_cfg *cfg, double *ns, double *base_ns);
+
 int bench_x86_64(const struct bench_cfg *cfg, double *ns, double *base_ns);
 
 #endif

@@ -33,6 +33,14 @@ void bench_report(const char *arch, double *ns, double *base_ns, unsigned n)
     fflush(stdout);
 }
 
+/* Every architecture's benchmark, in the order its lines are printed. */
+static const struct {
+    const char *arch;
+    bench_fn fn;
+} benches[] = {
+    {"x86_64", bench_x86_64},
+};
+
 int main(int argc, char **argv)
 {
     struct bench_cfg cfg = {.rounds = 11, .iterations = 200000};
@@ -40,9 +48,11 @@ int main(int argc, char **argv)
         cfg = (struct bench_cfg){.rounds = 3, .iterations = 2000};
     double ns[BENCH_MAX_ROUNDS], base[BENCH_MAX_ROUNDS];
     int rc = 0;
-    if (bench_x86_64(&cfg, ns, base) == 0)
-        bench_report("x86_64", ns, base, cfg.rounds);
-    else
-        rc = 1;
+    for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+        if (benches[i].fn(&cfg, ns, base) == 0)
+            bench_report(benches[i].arch, ns, base, cfg.rounds);
+        else
+            rc = 1;
+    }
     return rc;
 }

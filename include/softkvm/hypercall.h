@@ -73,4 +73,18 @@ void hc_count(struct hc_table *t, uint64_t nr);
 /* Name of nr for traces and stats: the registered name, or NULL. */
 const char *hc_name(const struct hc_table *t, uint64_t nr);
 
+/* Fills args[0 .. n) of call from the vCPU's registers (already truncated for the caller's
+ * width). Lets an adapter read only the arguments a handler uses. */
+typedef void (*hc_load_args_fn)(struct vcpu *vcpu, struct hc_call *call, unsigned n);
+
+/* The generic half of every hypercall exit: count call->nr in t, then either answer deny (when
+ * non-zero: e.g. -KVM_EPERM above CPL 0, still counted as KVM does), or t->unsupported for an
+ * empty slot, or run the handler; trace the call with trace_nargs arguments. load_args (may be
+ * NULL when call->args is already complete) is asked for what the handler or the trace reads.
+ * res is filled; the adapter writes it back unless the action is HC_FAULT. */
+enum hc_action hc_dispatch(struct vm *vm, struct vcpu *vcpu, struct hc_table *t,
+                           struct hc_call *call, int64_t deny, uint64_t pc,
+                           unsigned trace_nargs, hc_load_args_fn load_args,
+                           struct hc_result *res);
+
 #endif

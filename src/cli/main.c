@@ -92,11 +92,17 @@ static int run(const struct cli_options *o)
     const struct arch_ops *arch = arch_for_elf(img.machine, img.elf_class, img.data);
     if (arch == NULL) {
         const char *name = elf_machine_name(img.machine);
+        char known[128] = "";
+        for (unsigned k = 0; softkvm_arches[k] != NULL; k++) {
+            size_t used = strlen(known);
+            snprintf(known + used, sizeof(known) - used, "%s%s", k ? ", " : "",
+                     softkvm_arches[k]->name);
+        }
         snprintf(msg, sizeof(msg),
                  "%s: ELF for %s%s(machine %u, %u-bit, %s-endian) is not supported; softkvm "
-                 "runs x86-64 kernels",
+                 "runs: %s",
                  o->kernel, name ? name : "an unknown machine ", name ? " " : "", img.machine,
-                 img.elf_class == 2 ? 64 : 32, img.data == 2 ? "big" : "little");
+                 img.elf_class == 2 ? 64 : 32, img.data == 2 ? "big" : "little", known);
         free(buf);
         return fail(EXIT_BAD_KERNEL, msg);
     }

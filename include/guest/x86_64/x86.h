@@ -352,8 +352,8 @@ extern struct x86_entry_state x86_entry_state;
 void x86_init(const struct skvm_boot_info *bi, bool paging);
 
 /* ---- CPL 3 ----
- * x86_enter_user(fn, arg, user_rsp) runs fn(arg) at CPL 3 (CS X86_SEL_UCODE, SS X86_SEL_UDATA,
- * RSP user_rsp, interrupts off) by iretq, and returns fn's return value when fn returns. fn's
+ * x86_enter_user(fn, arg, user_rsp) runs fn(arg) at CPL 3 (CS X86_SEL_UCODE, SS, DS and ES
+ * X86_SEL_UDATA, RSP user_rsp, interrupts off, other GPRs 0) by iretq, and returns fn's return value when fn returns. fn's
  * return address is x86_user_exit_stub (in .user.text), which raises X86_VEC_USER_EXIT. fn, the
  * stub and the stack must be on pages with U set. A handler that wants to abandon user code (after
  * a fault, say) calls x86_user_return(f, value): the frame is rewritten so that the iretq lands in

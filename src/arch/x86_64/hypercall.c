@@ -86,13 +86,14 @@ static enum x86_hc_insn decode_site(struct vcpu *v, struct x86_regs *r, struct x
     return insn;
 }
 
-/* Read the first n argument registers (RBX, RCX, RDX, RSI) into gpr[1..n]. */
-static void read_args(struct vm *vm, uint64_t gpr[5], unsigned n)
+/* hc_load_args_fn: RBX, RCX, RDX, RSI as the caller's width sees them. */
+static void load_args(struct vcpu *v, struct hc_call *call, unsigned n)
 {
     static const int ids[] = {UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI};
+    uint64_t gpr[5] = {call->nr, 0, 0, 0, 0};
     void *vals[] = {&gpr[1], &gpr[2], &gpr[3], &gpr[4]};
-    if (n > 0)
-        uc_reg_read_batch(vm->uc, ids, vals, (int)(n > 4 ? 4 : n));
+    uc_reg_read_batch(v->vm->uc, ids, vals, (int)(n > 4 ? 4 : n));
+    x86_hc_make_call(gpr, call->op_64bit, call->cpl, call);
 }
 
 bool x86_handle_hypercall(struct vcpu *v)
@@ -131,22 +132,12 @@ bool x86_handle_hypercall(struct vcpu *v)
         return true;
     }
     v->exit.kind = EXIT_HYPERCALL;
-    struct hc_table *t = &vm->hc[0];
-    uint64_t gpr[5] = {r.rax, 0, 0, 0, 0};
-    uint64_t nr = x86_hc_width(r.rax, mode64);
-    hc_count(t, nr); /* counted before the CPL check, as KVM does */
-    const struct hc_slot *slot = cpl == 0 ? hc_lookup(t, nr) : NULL;
-    bool tracing = trace_enabled(vm);
-    /* Arguments are read only as far as the handler (or the trace) needs them. */
-    read_args(vm, gpr, tracing ? 4 : slot != NULL ? slot->nargs : 0);
     struct hc_call call;
+    const uint64_t gpr[5] = {r.rax, 0, 0, 0, 0};
     x86_hc_make_call(gpr, mode64, cpl, &call);
-    struct hc_result res = {.ret = cpl != 0 ? -KVM_EPERM : t->unsupported};
-    enum hc_action act = HC_DONE;
-    if (slot != NULL)
-        act = slot->fn(vm, v, &call, &res);
-    if (tracing)
-        trace_hypercall(vm, v->id, r.rip, t->ns, &call, 4, hc_name(t, call.nr), &res);
+    struct hc_result res;
+    enum hc_action act = hc_dispatch(vm, v, &vm->hc[0], &call, cpl != 0 ? -KVM_EPERM : 0, r.rip,
+                                     4, load_args, &res);
     if (act == HC_FAULT)
         return true;
     uint64_t rax = x86_hc_rax(res.ret, mode64);
