@@ -13,11 +13,11 @@ extern const struct arch_ops x86_64_arch_ops;
 
 /* The guest: RCX = iterations; loop { mov $1,%eax; vmcall; dec %rcx; jnz } ; exit(0). */
 static const uint8_t guest_code[] = {
-    0xb8, 0x01, 0x00, 0x00, 0x00, /* mov $1, %eax (KVM_HC_VAPIC_POLL_IRQ) */
-    0x0f, 0x01, 0xc1,             /* vmcall */
-    0x48, 0xff, 0xc9,             /* dec %rcx */
-    0x75, 0xf3,                   /* jnz -13 */
-    0xbb, 0x00, 0x00, 0x00, 0xf0, /* mov $0xf0000000, %ebx */
+    0xb8, 0x01, 0x00, 0x00, 0x00,       /* mov $1, %eax (KVM_HC_VAPIC_POLL_IRQ) */
+    0x0f, 0x01, 0xc1,                   /* vmcall */
+    0x48, 0xff, 0xc9,                   /* dec %rcx */
+    0x75, 0xf3,                         /* jnz -13 */
+    0xbb, 0x00, 0x00, 0x00, 0xf0,       /* mov $0xf0000000, %ebx */
     0xc7, 0x03, 0x00, 0x00, 0x00, 0x00, /* movl $0, (%rbx): test device exit 0 */
 };
 

@@ -10,11 +10,11 @@ struct vm;
 struct vcpu;
 
 struct arch_ops {
-    const char *name;      /* "x86_64", "ppc", "ppc64", "s390x" */
-    uint16_t elf_machine;  /* EM_* this backend runs */
-    uint8_t elf_class;     /* ELFCLASS32 / ELFCLASS64 */
-    uint8_t elf_data;      /* ELFDATA2LSB / ELFDATA2MSB */
-    uint64_t reserved_lo;  /* guest-physical [reserved_lo, reserved_hi) is softkvm's boot area */
+    const char *name;     /* "x86_64", "ppc", "ppc64", "s390x" */
+    uint16_t elf_machine; /* EM_* this backend runs */
+    uint8_t elf_class;    /* ELFCLASS32 / ELFCLASS64 */
+    uint8_t elf_data;     /* ELFDATA2LSB / ELFDATA2MSB */
+    uint64_t reserved_lo; /* guest-physical [reserved_lo, reserved_hi) is softkvm's boot area */
     uint64_t reserved_hi;
 
     /* Open the engine (vm->uc), map guest RAM and the arch's devices, install hooks, create the

@@ -20,10 +20,10 @@ struct hc_call {
 
 /* What a handler produced; the ABI adapter writes it back to registers. */
 struct hc_result {
-    int64_t ret;                /* the primary result (x86 RAX, PPC r3, s390 r2) */
-    uint64_t out[HC_MAX_RETS];  /* secondary results (PPC r4..r11) */
-    unsigned nout;              /* how many of out[] are meaningful */
-    bool leave_ret;             /* s390: do not write the primary result register */
+    int64_t ret;               /* the primary result (x86 RAX, PPC r3, s390 r2) */
+    uint64_t out[HC_MAX_RETS]; /* secondary results (PPC r4..r11) */
+    unsigned nout;             /* how many of out[] are meaningful */
+    bool leave_ret;            /* s390: do not write the primary result register */
 };
 
 /* Handler return values: what the run loop does after the handler. */
@@ -83,8 +83,7 @@ typedef void (*hc_load_args_fn)(struct vcpu *vcpu, struct hc_call *call, unsigne
  * NULL when call->args is already complete) is asked for what the handler or the trace reads.
  * res is filled; the adapter writes it back unless the action is HC_FAULT. */
 enum hc_action hc_dispatch(struct vm *vm, struct vcpu *vcpu, struct hc_table *t,
-                           struct hc_call *call, int64_t deny, uint64_t pc,
-                           unsigned trace_nargs, hc_load_args_fn load_args,
-                           struct hc_result *res);
+                           struct hc_call *call, int64_t deny, uint64_t pc, unsigned trace_nargs,
+                           hc_load_args_fn load_args, struct hc_result *res);
 
 #endif

@@ -1,4 +1,5 @@
-/* Numbers of the KVM paravirtual ABI shared by all architectures (include/uapi/linux/kvm_para.h). */
+/* Numbers of the KVM paravirtual ABI shared by all architectures (include/uapi/linux/kvm_para.h).
+ */
 #ifndef SOFTKVM_KVM_ABI_H
 #define SOFTKVM_KVM_ABI_H
 
@@ -11,17 +12,17 @@
 #define KVM_EOPNOTSUPP 95
 
 /* Hypercall numbers. */
-#define KVM_HC_VAPIC_POLL_IRQ         1
-#define KVM_HC_MMU_OP                 2
-#define KVM_HC_FEATURES               3
-#define KVM_HC_PPC_MAP_MAGIC_PAGE     4
-#define KVM_HC_KICK_CPU               5
-#define KVM_HC_MIPS_GET_CLOCK_FREQ    6
-#define KVM_HC_MIPS_EXIT_VM           7
-#define KVM_HC_MIPS_CONSOLE_OUTPUT    8
-#define KVM_HC_CLOCK_PAIRING          9
-#define KVM_HC_SEND_IPI               10
-#define KVM_HC_SCHED_YIELD            11
-#define KVM_HC_MAP_GPA_RANGE          12
+#define KVM_HC_VAPIC_POLL_IRQ      1
+#define KVM_HC_MMU_OP              2
+#define KVM_HC_FEATURES            3
+#define KVM_HC_PPC_MAP_MAGIC_PAGE  4
+#define KVM_HC_KICK_CPU            5
+#define KVM_HC_MIPS_GET_CLOCK_FREQ 6
+#define KVM_HC_MIPS_EXIT_VM        7
+#define KVM_HC_MIPS_CONSOLE_OUTPUT 8
+#define KVM_HC_CLOCK_PAIRING       9
+#define KVM_HC_SEND_IPI            10
+#define KVM_HC_SCHED_YIELD         11
+#define KVM_HC_MAP_GPA_RANGE       12
 
 #endif

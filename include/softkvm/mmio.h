@@ -7,7 +7,6 @@
 /* Map [base, base + len) as a device region served by ops. base and len must be page-aligned.
  * Returns 0, -EINVAL (alignment or engine refusal), -EEXIST (overlap) or -ENOSPC. Accesses are
  * handled synchronously inside the engine (as KVM's in-kernel MMIO bus), counted and traced. */
-int vm_add_mmio(struct vm *vm, uint64_t base, uint64_t len, const struct io_ops *ops,
-                void *opaque);
+int vm_add_mmio(struct vm *vm, uint64_t base, uint64_t len, const struct io_ops *ops, void *opaque);
 
 #endif

@@ -17,13 +17,13 @@ enum cpu_vendor { VENDOR_INTEL = 0, VENDOR_AMD = 1 };
 
 /* Everything the CLI (or a test) decides about a VM before it exists. */
 struct vm_config {
-    uint64_t ram_mib;         /* guest RAM in MiB */
-    unsigned ncpus;           /* vCPUs, 1 .. SKVM_MAX_VCPUS */
-    enum cpu_vendor vendor;   /* x86: which hypercall instruction is native */
-    bool hypercall_patching;  /* x86: patch the foreign instruction (KVM's default quirk) */
-    const char *trace_path;   /* NULL: no trace */
-    const char *cpu_model;    /* arch-specific CPU model name, NULL for the default */
-    FILE *console;            /* where guest console output goes (stdout in the CLI) */
+    uint64_t ram_mib;        /* guest RAM in MiB */
+    unsigned ncpus;          /* vCPUs, 1 .. SKVM_MAX_VCPUS */
+    enum cpu_vendor vendor;  /* x86: which hypercall instruction is native */
+    bool hypercall_patching; /* x86: patch the foreign instruction (KVM's default quirk) */
+    const char *trace_path;  /* NULL: no trace */
+    const char *cpu_model;   /* arch-specific CPU model name, NULL for the default */
+    FILE *console;           /* where guest console output goes (stdout in the CLI) */
 };
 
 /* Why a vCPU came out of the engine. Hooks only record one of these and stop the engine. */
@@ -59,16 +59,16 @@ struct vcpu {
     bool pv_unhalted;    /* a kick arrived (KVM's pv_unhalted) */
     bool pc_known;       /* next_pc is where to resume (set by an exit handler that moved it) */
     uint64_t next_pc;
-    void *arch;          /* arch-private state, owned by the arch backend */
+    void *arch; /* arch-private state, owned by the arch backend */
 };
 
 /* How a run ended; the CLI turns it into an exit status. */
 enum outcome_kind {
-    OUTCOME_NONE = 0,   /* still running */
-    OUTCOME_GUEST_EXIT, /* the guest asked to end with status */
-    OUTCOME_GUEST_CRASH, /* the guest cannot continue (triple fault, unhandled exception...) */
+    OUTCOME_NONE = 0,     /* still running */
+    OUTCOME_GUEST_EXIT,   /* the guest asked to end with status */
+    OUTCOME_GUEST_CRASH,  /* the guest cannot continue (triple fault, unhandled exception...) */
     OUTCOME_GUEST_HALTED, /* every vCPU halted with nothing that can wake it */
-    OUTCOME_HOST_ERROR, /* softkvm or the engine failed */
+    OUTCOME_HOST_ERROR,   /* softkvm or the engine failed */
 };
 
 struct vm_outcome {
@@ -105,18 +105,19 @@ struct vm {
     struct trace *trace;
     struct vm_stats stats;
     struct vm_outcome outcome;
-    uint64_t entry;    /* kernel entry point from the ELF */
-    bool elf64;        /* the kernel's ELF class */
-    void *arch_state;  /* VM-wide arch state, owned by the backend */
-    void *devices[8];  /* device models' state, released by vm_destroy through their ops */
+    uint64_t entry;   /* kernel entry point from the ELF */
+    bool elf64;       /* the kernel's ELF class */
+    void *arch_state; /* VM-wide arch state, owned by the backend */
+    void *devices[8]; /* device models' state, released by vm_destroy through their ops */
     void (*device_release[8])(void *);
     unsigned ndevices;
 };
 
 /* Create a VM for arch from cfg. On failure returns a negative errno and writes one line for the
- * user into err; no VM is left behind. */
-int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_config *cfg,
-              char *err, size_t errlen);
+ * user into err; no VM is left behind. -ENOMEM: the host cannot provide the guest RAM; -EIO: the
+ * trace file cannot be created; others: the engine or backend failed. */
+int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_config *cfg, char *err,
+              size_t errlen);
 
 /* Release everything the VM owns; safe on NULL. */
 void vm_destroy(struct vm *vm);

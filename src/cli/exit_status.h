@@ -7,7 +7,8 @@
 #define EXIT_BAD_KERNEL   65 /* the kernel file is not a usable ELF for softkvm */
 #define EXIT_NO_KERNEL    66 /* the kernel file cannot be opened or read */
 #define EXIT_INTERNAL     70 /* softkvm or the engine failed */
-#define EXIT_HOST_LIMIT   71 /* the host cannot provide what was asked (RAM, files) */
+#define EXIT_HOST_LIMIT   71 /* the host cannot provide what was asked (guest RAM) */
+#define EXIT_CANT_CREATE  73 /* an output file (--trace) cannot be created */
 #define EXIT_GUEST_CRASH  80 /* the guest crashed: triple fault, access to nothing, ... */
 #define EXIT_GUEST_HALTED 81 /* every vCPU halted with nothing that can wake it */
 

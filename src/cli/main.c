@@ -1,4 +1,5 @@
-/* The softkvm command: parse options, load the kernel, run the VM, turn the outcome into a status. */
+/* The softkvm command: parse options, load the kernel, run the VM, turn the outcome into a status.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,7 +117,8 @@ static int run(const struct cli_options *o)
     int rc = vm_create(&vm, arch, &o->cfg, err, sizeof(err));
     if (rc != 0) {
         free(buf);
-        return fail(rc == -ENOMEM ? EXIT_HOST_LIMIT : EXIT_INTERNAL, err);
+        int st2 = rc == -ENOMEM ? EXIT_HOST_LIMIT : rc == -EIO ? EXIT_CANT_CREATE : EXIT_INTERNAL;
+        return fail(st2, err);
     }
     vm->entry = img.entry;
     vm->elf64 = img.elf_class == 2;

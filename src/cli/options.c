@@ -17,7 +17,7 @@ const char cli_usage[] =
 
 static int parse_u64(const char *s, uint64_t *out)
 {
-    if (s == NULL || *s == '\0' || *s == '-')
+    if (s == NULL || *s < '0' || *s > '9')
         return -1;
     char *end;
     errno = 0;
@@ -73,8 +73,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 return -1;
             }
             if (mib < SKVM_MIN_RAM_MIB || mib > SKVM_MAX_RAM_MIB) {
-                snprintf(err, errlen, "-m %s: guest RAM must be %u-%u MiB", val,
-                         SKVM_MIN_RAM_MIB, SKVM_MAX_RAM_MIB);
+                snprintf(err, errlen, "-m %s: guest RAM must be %u-%u MiB", val, SKVM_MIN_RAM_MIB,
+                         SKVM_MAX_RAM_MIB);
                 return -1;
             }
             o->cfg.ram_mib = mib;

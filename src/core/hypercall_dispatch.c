@@ -6,9 +6,8 @@
 #include "softkvm/vm.h"
 
 enum hc_action hc_dispatch(struct vm *vm, struct vcpu *vcpu, struct hc_table *t,
-                           struct hc_call *call, int64_t deny, uint64_t pc,
-                           unsigned trace_nargs, hc_load_args_fn load_args,
-                           struct hc_result *res)
+                           struct hc_call *call, int64_t deny, uint64_t pc, unsigned trace_nargs,
+                           hc_load_args_fn load_args, struct hc_result *res)
 {
     hc_count(t, call->nr); /* before any privilege check, as KVM counts */
     res->ret = deny != 0 ? deny : t->unsupported;

@@ -29,8 +29,7 @@ const struct io_region *iobus_find(const struct iobus *bus, uint64_t addr)
     return NULL;
 }
 
-bool iobus_read(struct vm *vm, const struct iobus *bus, uint64_t addr, unsigned size,
-                uint64_t *val)
+bool iobus_read(struct vm *vm, const struct iobus *bus, uint64_t addr, unsigned size, uint64_t *val)
 {
     const struct io_region *r = iobus_find(bus, addr);
     if (r == NULL || r->ops->read == NULL) {
@@ -41,8 +40,7 @@ bool iobus_read(struct vm *vm, const struct iobus *bus, uint64_t addr, unsigned 
     return true;
 }
 
-bool iobus_write(struct vm *vm, const struct iobus *bus, uint64_t addr, unsigned size,
-                 uint64_t val)
+bool iobus_write(struct vm *vm, const struct iobus *bus, uint64_t addr, unsigned size, uint64_t val)
 {
     const struct io_region *r = iobus_find(bus, addr);
     if (r == NULL)

@@ -3,7 +3,16 @@
 
 #include <errno.h>
 
+#include "softkvm/arch.h"
 #include "softkvm/trace.h"
+
+/* Who is accessing and from where, for the trace. */
+static void trace_access(struct vm *vm, const char *kind, const uint64_t vals[3])
+{
+    static const char *const keys[] = {"addr", "size", "value"};
+    struct vcpu *v = vm->running != NULL ? vm->running : &vm->vcpus[0];
+    trace_event(vm, v->id, vm->arch->get_pc(v), kind, 3, keys, vals);
+}
 
 static uint64_t mmio_read_cb(uc_engine *uc, uint64_t offset, unsigned size, void *user)
 {
@@ -13,31 +22,27 @@ static uint64_t mmio_read_cb(uc_engine *uc, uint64_t offset, unsigned size, void
     vm->stats.mmio++;
     uint64_t val = r->ops->read != NULL ? r->ops->read(vm, r->opaque, offset, size) : 0;
     if (trace_enabled(vm)) {
-        static const char *const keys[] = {"addr", "size", "value"};
         const uint64_t vals[] = {r->base + offset, size, val};
-        trace_event(vm, vm->running ? vm->running->id : 0, 0, "mmio_read", 3, keys, vals);
+        trace_access(vm, "mmio_read", vals);
     }
     return val;
 }
 
-static void mmio_write_cb(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value,
-                          void *user)
+static void mmio_write_cb(uc_engine *uc, uint64_t offset, unsigned size, uint64_t value, void *user)
 {
     (void)uc;
     struct io_region *r = user;
     struct vm *vm = r->vm;
     vm->stats.mmio++;
     if (trace_enabled(vm)) {
-        static const char *const keys[] = {"addr", "size", "value"};
         const uint64_t vals[] = {r->base + offset, size, value};
-        trace_event(vm, vm->running ? vm->running->id : 0, 0, "mmio_write", 3, keys, vals);
+        trace_access(vm, "mmio_write", vals);
     }
     if (r->ops->write != NULL)
         r->ops->write(vm, r->opaque, offset, size, value);
 }
 
-int vm_add_mmio(struct vm *vm, uint64_t base, uint64_t len, const struct io_ops *ops,
-                void *opaque)
+int vm_add_mmio(struct vm *vm, uint64_t base, uint64_t len, const struct io_ops *ops, void *opaque)
 {
     if ((base | len) & ~SKVM_PAGE_MASK)
         return -EINVAL;

@@ -17,7 +17,7 @@ static struct vcpu *sched_next(struct vm *vm)
         struct vcpu *v = &vm->vcpus[(start + i) % vm->ncpus];
         if (v->state == VCPU_HALTED && vm->arch->check_interrupts != NULL &&
             vm->arch->check_interrupts(v))
-                v->state = VCPU_RUNNABLE;
+            v->state = VCPU_RUNNABLE;
         if (v->state == VCPU_RUNNABLE)
             return v;
     }
@@ -72,8 +72,8 @@ static void all_halted(struct vm *vm)
                 irq_on ? "enabled and no interrupt source that could wake it" : "disabled");
         return;
     }
-    vm_stop(vm, OUTCOME_GUEST_HALTED, 0,
-            "all %u vCPUs halted and nothing can wake them", vm->ncpus);
+    vm_stop(vm, OUTCOME_GUEST_HALTED, 0, "all %u vCPUs halted and nothing can wake them",
+            vm->ncpus);
 }
 
 const struct vm_outcome *vm_run(struct vm *vm)

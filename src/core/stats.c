@@ -38,8 +38,7 @@ void stats_print(const struct vm *vm, FILE *out)
     fprintf(out, "    %-14s %" PRIu64 "\n", "pio", vm->stats.pio);
     fprintf(out, "    %-14s %" PRIu64 "\n", "mmio", vm->stats.mmio);
     fprintf(out, "  exceptions delivered: %" PRIu64 "\n", vm->stats.exceptions_delivered);
-    fprintf(out, "  hypercall instructions patched: %" PRIu64 "\n",
-            vm->stats.patched_hypercalls);
+    fprintf(out, "  hypercall instructions patched: %" PRIu64 "\n", vm->stats.patched_hypercalls);
     fprintf(out, "  hypercalls: %" PRIu64 "\n", hypercall_total(vm));
     for (unsigned t = 0; t < vm->nhc; t++) {
         const struct hc_table *h = &vm->hc[t];
@@ -47,8 +46,7 @@ void stats_print(const struct vm *vm, FILE *out)
             if (h->counts[i] == 0)
                 continue;
             const char *name = h->slots[i].name != NULL ? h->slots[i].name : "(unsupported)";
-            fprintf(out, "    %s %-6" PRIu32 " %-28s %" PRIu64 "\n", h->ns, i, name,
-                    h->counts[i]);
+            fprintf(out, "    %s %-6" PRIu32 " %-28s %" PRIu64 "\n", h->ns, i, name, h->counts[i]);
         }
         if (h->counts[h->size] != 0)
             fprintf(out, "    %s >=%-4" PRIu32 " %-28s %" PRIu64 "\n", h->ns, h->size,
@@ -61,10 +59,14 @@ void stats_summary(const struct vm *vm, FILE *out)
     uint64_t exits = 0;
     for (int k = 0; k < EXIT_KIND_COUNT; k++)
         exits += vm->stats.exits[k];
-    fprintf(out,
-            "softkvm: %" PRIu64 " exits (%" PRIu64 " hypercall, %" PRIu64 " halt, %" PRIu64
-            " exception), %" PRIu64 " hypercalls, %" PRIu64 " port I/O, %" PRIu64 " MMIO\n",
-            exits, vm->stats.exits[EXIT_HYPERCALL], vm->stats.exits[EXIT_HALT],
-            vm->stats.exits[EXIT_EXCEPTION] + vm->stats.exits[EXIT_INVALID_INSN],
+    fprintf(out, "softkvm: %" PRIu64 " exits (", exits);
+    const char *sep = "";
+    for (int k = 0; k < EXIT_KIND_COUNT; k++) {
+        if (vm->stats.exits[k] != 0) {
+            fprintf(out, "%s%" PRIu64 " %s", sep, vm->stats.exits[k], exit_names[k]);
+            sep = ", ";
+        }
+    }
+    fprintf(out, "), %" PRIu64 " hypercalls, %" PRIu64 " port I/O, %" PRIu64 " MMIO accesses\n",
             hypercall_total(vm), vm->stats.pio, vm->stats.mmio);
 }

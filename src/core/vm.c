@@ -9,8 +9,8 @@
 #include "softkvm/arch.h"
 #include "softkvm/trace.h"
 
-int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_config *cfg,
-              char *err, size_t errlen)
+int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_config *cfg, char *err,
+              size_t errlen)
 {
     *out = NULL;
     if (cfg->ncpus < 1 || cfg->ncpus > SKVM_MAX_VCPUS) {
@@ -53,10 +53,10 @@ int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_conf
     if (cfg->trace_path != NULL) {
         rc = trace_open(vm, cfg->trace_path);
         if (rc != 0) {
-            snprintf(err, errlen, "cannot create trace file %s: %s", cfg->trace_path,
-                     strerror(-rc));
+            snprintf(err, errlen, "cannot create trace file %s: %s; give a writable path",
+                     cfg->trace_path, strerror(-rc));
             vm_destroy(vm);
-            return rc;
+            return -EIO;
         }
     }
     rc = arch->init(vm, err, errlen);

@@ -13,8 +13,8 @@ static uint64_t testdev_read(struct vm *vm, void *opaque, uint64_t off, unsigned
 static void testdev_write(struct vm *vm, void *opaque, uint64_t off, unsigned size, uint64_t val)
 {
     if (off == TESTDEV_EXIT && size == 4)
-        vm_stop(vm, OUTCOME_GUEST_EXIT, (int)(val & 0xFF),
-                "guest wrote %llu to the test device", (unsigned long long)(val & 0xFFFFFFFF));
+        vm_stop(vm, OUTCOME_GUEST_EXIT, (int)(val & 0xFF), "guest wrote %llu to the test device",
+                (unsigned long long)(val & 0xFFFFFFFF));
     else if (off == TESTDEV_CONSOLE)
         vm_console_putc(vm, (uint8_t)val);
 }

@@ -124,7 +124,8 @@ int elf_parse(const uint8_t *buf, uint64_t len, struct elf_image *img, char *err
             return -ENOEXEC;
         }
         if (s.offset > len || s.filesz > len - s.offset) {
-            snprintf(err, errlen, "truncated ELF: segment %llu's bytes end past the end of the file",
+            snprintf(err, errlen,
+                     "truncated ELF: segment %llu's bytes end past the end of the file",
                      (unsigned long long)i);
             return -ENOEXEC;
         }

@@ -229,6 +229,9 @@ void x86_idt_init(void);
  * ist 0 (none) or 1..7. */
 void x86_idt_set_gate(unsigned vector, unsigned type, unsigned dpl, unsigned ist);
 
+/* Clear (present = false) or set a gate's P bit, to test delivery through a not-present gate. */
+void x86_idt_set_present(unsigned vector, bool present);
+
 /* Install the IDT at base/limit as given (to test odd IDTs); x86_idt_init() restores it. */
 void x86_lidt(const void *base, uint16_t limit);
 
@@ -239,6 +242,9 @@ trap_handler_fn trap_register(unsigned vector, trap_handler_fn fn);
  * X86_UNHANDLED_TRAP_STATUS. */
 void trap_dispatch(struct trap_frame *f);
 #define X86_UNHANDLED_TRAP_STATUS 3
+
+/* The SDK's IDT (256 gates, 16 bytes each). */
+extern const void *const x86_idt_table;
 
 /* Entry address of the stub of a vector (for tests that inspect the IDT). */
 uintptr_t x86_isr_stub(unsigned vector);
@@ -297,6 +303,10 @@ void x86_pt_init(const struct skvm_boot_info *bi);
 /* The 4 KiB leaf entry mapping va (splitting a 2 MiB page if needed; creating missing tables
  * when create is true, else returning NULL for unmapped va). */
 uint64_t *x86_pt_pte(uint64_t va, bool create);
+
+/* The entry for va at a level (4 PML4E, 3 PDPTE, 2 PDE, 1 PTE) without splitting or creating
+ * anything; NULL when a table on the way is missing or a large page ends the walk earlier. */
+uint64_t *x86_pt_walk(uint64_t va, int level);
 
 /* Map the 4 KiB page at va to pa with the given leaf flags (X86_PTE_*; P is not implied). */
 void x86_pt_map(uint64_t va, uint64_t pa, uint64_t flags);

@@ -88,10 +88,9 @@ int x86_boot(struct vm *vm, char *err, size_t errlen)
         return -ENOSPC;
     }
     static const uint64_t gdt[] = {
-        0,
-        0x00AF9A000000FFFFULL, /* 0x08: 64-bit code, DPL 0 */
-        0x00CF92000000FFFFULL, /* 0x10: data, DPL 0 */
-        0x00CF9A000000FFFFULL, /* 0x18: 32-bit code, DPL 0 */
+        0, 0x00AF9A000000FFFFULL, /* 0x08: 64-bit code, DPL 0 */
+        0x00CF92000000FFFFULL,    /* 0x10: data, DPL 0 */
+        0x00CF9A000000FFFFULL,    /* 0x18: 32-bit code, DPL 0 */
     };
     for (unsigned i = 0; i < 4; i++)
         gmem_write_le64(&vm->mem, X86_GDT + i * 8, gdt[i]);
@@ -115,9 +114,9 @@ int x86_boot(struct vm *vm, char *err, size_t errlen)
         e = uc_reg_write(uc, UC_X86_REG_GDTR, &gdtr);
     if (e == UC_ERR_OK)
         e = uc_reg_write(uc, UC_X86_REG_IDTR, &idtr);
-    static const int ids[] = {UC_X86_REG_CS, UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_SS,
-                              UC_X86_REG_RSP, UC_X86_REG_RDI, UC_X86_REG_RIP,
-                              UC_X86_REG_RFLAGS, UC_X86_REG_RAX};
+    static const int ids[] = {UC_X86_REG_CS,  UC_X86_REG_DS,     UC_X86_REG_ES,
+                              UC_X86_REG_SS,  UC_X86_REG_RSP,    UC_X86_REG_RDI,
+                              UC_X86_REG_RIP, UC_X86_REG_RFLAGS, UC_X86_REG_RAX};
     const void *vals[] = {&cs, &ds, &ds, &ds, &rsp, &rdi, &rip, &rflags, &zero};
     if (e == UC_ERR_OK)
         e = uc_reg_write_batch(uc, ids, (void *const *)vals, 9);

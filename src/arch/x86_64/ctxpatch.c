@@ -114,8 +114,9 @@ int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen)
     rc = 0;
 out:
     if (rc != 0)
-        snprintf(err, errlen, "cannot locate the x86 CPU state inside Unicorn's context "
-                              "(is this Unicorn 2.1.4?)");
+        snprintf(err, errlen,
+                 "cannot locate the x86 CPU state inside Unicorn's context "
+                 "(is this Unicorn 2.1.4?)");
     if (ctx != NULL)
         uc_context_free(ctx);
     uc_close(uc);

@@ -14,6 +14,13 @@ static struct vcpu *cur(struct vm *vm)
     return vm->running != NULL ? vm->running : &vm->vcpus[0];
 }
 
+static uint64_t x86_get_pc(struct vcpu *v)
+{
+    uint64_t rip = 0;
+    uc_reg_read(v->vm->uc, UC_X86_REG_RIP, &rip);
+    return rip;
+}
+
 static bool hook_invalid(uc_engine *uc, void *user)
 {
     struct vcpu *v = cur(user);
@@ -48,7 +55,7 @@ static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *user)
     if (trace_enabled(vm)) {
         static const char *const keys[] = {"port", "size", "value"};
         const uint64_t vals[] = {port, (uint64_t)size, val};
-        trace_event(vm, cur(vm)->id, 0, "pio_in", 3, keys, vals);
+        trace_event(vm, cur(vm)->id, x86_get_pc(cur(vm)), "pio_in", 3, keys, vals);
     }
     return (uint32_t)val;
 }
@@ -60,7 +67,7 @@ static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value, voi
     if (trace_enabled(vm)) {
         static const char *const keys[] = {"port", "size", "value"};
         const uint64_t vals[] = {port, (uint64_t)size, value};
-        trace_event(vm, cur(vm)->id, 0, "pio_out", 3, keys, vals);
+        trace_event(vm, cur(vm)->id, x86_get_pc(cur(vm)), "pio_out", 3, keys, vals);
     }
     iobus_write(vm, &vm->pio, port, (unsigned)size, value);
 }
@@ -126,13 +133,6 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
     return 0;
 }
 
-static uint64_t x86_get_pc(struct vcpu *v)
-{
-    uint64_t rip = 0;
-    uc_reg_read(v->vm->uc, UC_X86_REG_RIP, &rip);
-    return rip;
-}
-
 static void x86_set_pc(struct vcpu *v, uint64_t pc)
 {
     uc_reg_write(v->vm->uc, UC_X86_REG_RIP, &pc);
@@ -187,8 +187,8 @@ static void x86_handle_exit(struct vcpu *v)
         x86_last_exception_info(v, &ec, &soft);
         unsigned vec = v->exit.intno;
         if (vec > 255) {
-            vm_stop(vm, OUTCOME_HOST_ERROR, 0, "vCPU %u: engine reported internal event %u",
-                    v->id, vec);
+            vm_stop(vm, OUTCOME_HOST_ERROR, 0, "vCPU %u: engine reported internal event %u", v->id,
+                    vec);
             break;
         }
         uint64_t cr2 = 0;

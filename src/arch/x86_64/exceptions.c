@@ -214,8 +214,8 @@ void x86_deliver_exception(struct vcpu *v, unsigned vec, bool has_err, uint32_t 
                            uint64_t cr2)
 {
     struct vm *vm = v->vm;
-    struct exc cur = {.vec = vec, .has_err = has_err && !soft, .err = err, .soft = soft,
-                      .cr2 = cr2};
+    struct exc cur = {
+        .vec = vec, .has_err = has_err && !soft, .err = err, .soft = soft, .cr2 = cr2};
     const struct exc first = cur;
     uint32_t ext = soft ? 0 : 1;
     struct x86_mmu mmu;
@@ -227,6 +227,9 @@ void x86_deliver_exception(struct vcpu *v, unsigned vec, bool has_err, uint32_t 
                 v->id, vec_name(vec), vec);
         return;
     }
+    uint64_t from_rip = 0;
+    if (trace_enabled(vm))
+        uc_reg_read(vm->uc, UC_X86_REG_RIP, &from_rip);
     for (int attempt = 0; attempt < 8; attempt++) {
         struct exc f;
         if (try_deliver(v, &cur, ext, &f) == 0) {
@@ -234,7 +237,8 @@ void x86_deliver_exception(struct vcpu *v, unsigned vec, bool has_err, uint32_t 
             if (trace_enabled(vm)) {
                 static const char *const keys[] = {"vector", "error_code", "cr2"};
                 const uint64_t vals[] = {cur.vec, cur.has_err ? cur.err : 0, cur.cr2};
-                trace_event(vm, v->id, 0, "exception", cur.vec == X86_PF ? 3 : 2, keys, vals);
+                trace_event(vm, v->id, from_rip, "exception", cur.vec == X86_PF ? 3 : 2, keys,
+                            vals);
             }
             return;
         }

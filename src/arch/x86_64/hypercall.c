@@ -136,8 +136,8 @@ bool x86_handle_hypercall(struct vcpu *v)
     const uint64_t gpr[5] = {r.rax, 0, 0, 0, 0};
     x86_hc_make_call(gpr, mode64, cpl, &call);
     struct hc_result res;
-    enum hc_action act = hc_dispatch(vm, v, &vm->hc[0], &call, cpl != 0 ? -KVM_EPERM : 0, r.rip,
-                                     4, load_args, &res);
+    enum hc_action act =
+        hc_dispatch(vm, v, &vm->hc[0], &call, cpl != 0 ? -KVM_EPERM : 0, r.rip, 4, load_args, &res);
     if (act == HC_FAULT)
         return true;
     uint64_t rax = x86_hc_rax(res.ret, mode64);

@@ -1,4 +1,5 @@
-/* Software walk of the guest's x86 page tables, for the accesses softkvm makes on the CPU's behalf. */
+/* Software walk of the guest's x86 page tables, for the accesses softkvm makes on the CPU's behalf.
+ */
 #include <string.h>
 
 #include "arch/x86_64/x86.h"
@@ -122,27 +123,38 @@ int x86_translate(const struct gmem *gm, const struct x86_mmu *mmu, uint64_t la,
 static int access_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, uint8_t *buf,
                        size_t len, bool user, bool write, uint64_t *fault_la, uint32_t *pfec)
 {
-    while (len > 0) {
-        size_t chunk = 4096 - (la & 4095);
-        if (chunk > len)
-            chunk = len;
-        gpa_t gpa;
-        if (x86_translate(gm, mmu, la, write ? X86_WRITE : X86_READ, user, &gpa, pfec) != 0) {
-            *fault_la = la;
+    /* Translate every page first: an access that faults on its second page changes nothing,
+     * as on the CPU. Accesses softkvm makes span at most two pages. */
+    gpa_t gpa[2];
+    size_t chunk[2];
+    unsigned n = 0;
+    for (uint64_t a = la, left = len; left > 0 && n < 2; n++) {
+        chunk[n] = 4096 - (a & 4095);
+        if (chunk[n] > left)
+            chunk[n] = left;
+        if (x86_translate(gm, mmu, a, write ? X86_WRITE : X86_READ, user, &gpa[n], pfec) != 0) {
+            *fault_la = a;
             return -1;
         }
-        int rc = write ? gmem_write(gm, gpa, buf, chunk) : gmem_read(gm, gpa, buf, chunk);
-        if (rc != 0)
+        if (!gmem_in_range(gm, gpa[n], chunk[n]))
             return -2;
-        la += chunk;
-        buf += chunk;
-        len -= chunk;
+        a += chunk[n];
+        left -= chunk[n];
+    }
+    if (chunk[0] + (n > 1 ? chunk[1] : 0) < len)
+        return -2; /* longer than two pages: not an access the CPU makes */
+    for (unsigned i = 0; i < n; i++) {
+        if (write)
+            gmem_write(gm, gpa[i], buf, chunk[i]);
+        else
+            gmem_read(gm, gpa[i], buf, chunk[i]);
+        buf += chunk[i];
     }
     return 0;
 }
 
-int x86_read_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, void *buf,
-                  size_t len, bool user, uint64_t *fault_la, uint32_t *pfec)
+int x86_read_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, void *buf, size_t len,
+                  bool user, uint64_t *fault_la, uint32_t *pfec)
 {
     /* Reads go through the same walker; it only sets Accessed bits in guest RAM. */
     return access_virt(gm, mmu, la, buf, len, user, false, fault_la, pfec);

@@ -1,4 +1,5 @@
-/* Reading the x86 vCPU state the hypercall and exception paths need: registers, mode, descriptors. */
+/* Reading the x86 vCPU state the hypercall and exception paths need: registers, mode, descriptors.
+ */
 #include "arch/x86_64/x86.h"
 
 #define EFER_LMA (1ULL << 10)
@@ -8,13 +9,13 @@
 void x86_read_regs(struct vm *vm, struct x86_regs *r)
 {
     static const int ids[] = {
-        UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI,
+        UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX,    UC_X86_REG_RDX, UC_X86_REG_RSI,
         UC_X86_REG_RIP, UC_X86_REG_RSP, UC_X86_REG_RFLAGS, UC_X86_REG_CR0, UC_X86_REG_CR3,
-        UC_X86_REG_CR4, UC_X86_REG_CS, UC_X86_REG_SS,
+        UC_X86_REG_CR4, UC_X86_REG_CS,  UC_X86_REG_SS,
     };
     uint64_t cs = 0, ss = 0;
-    void *vals[] = {&r->rax, &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rip, &r->rsp, &r->rflags,
-                    &r->cr0, &r->cr3, &r->cr4, &cs, &ss};
+    void *vals[] = {&r->rax,    &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rip, &r->rsp,
+                    &r->rflags, &r->cr0, &r->cr3, &r->cr4, &cs,     &ss};
     uc_reg_read_batch(vm->uc, ids, vals, (int)(sizeof(ids) / sizeof(ids[0])));
     r->cs = (uint16_t)cs;
     r->ss = (uint16_t)ss;

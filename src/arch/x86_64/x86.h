@@ -5,13 +5,13 @@
 #include "softkvm/vm.h"
 
 /* Guest-physical layout of softkvm's boot area (docs/platform.md). */
-#define X86_BOOT_INFO   0x1000ULL
-#define X86_GDT         0x2000ULL
-#define X86_PT_BASE     0x10000ULL
-#define X86_PT_END      0x80000ULL
-#define X86_STACK_TOP   0x9FFF0ULL
-#define X86_BOOT_END    0x100000ULL
-#define X86_TESTDEV     0xF0000000ULL
+#define X86_BOOT_INFO 0x1000ULL
+#define X86_GDT       0x2000ULL
+#define X86_PT_BASE   0x10000ULL
+#define X86_PT_END    0x80000ULL
+#define X86_STACK_TOP 0x9FFF0ULL
+#define X86_BOOT_END  0x100000ULL
+#define X86_TESTDEV   0xF0000000ULL
 
 #define X86_SEL_CODE64 0x08
 #define X86_SEL_DATA   0x10
@@ -19,9 +19,26 @@
 
 /* Exception vectors. */
 enum {
-    X86_DE = 0, X86_DB = 1, X86_NMI = 2, X86_BP = 3, X86_OF = 4, X86_BR = 5, X86_UD = 6,
-    X86_NM = 7, X86_DF = 8, X86_TS = 10, X86_NP = 11, X86_SS = 12, X86_GP = 13, X86_PF = 14,
-    X86_MF = 16, X86_AC = 17, X86_MC = 18, X86_XM = 19, X86_VE = 20, X86_CP = 21,
+    X86_DE = 0,
+    X86_DB = 1,
+    X86_NMI = 2,
+    X86_BP = 3,
+    X86_OF = 4,
+    X86_BR = 5,
+    X86_UD = 6,
+    X86_NM = 7,
+    X86_DF = 8,
+    X86_TS = 10,
+    X86_NP = 11,
+    X86_SS = 12,
+    X86_GP = 13,
+    X86_PF = 14,
+    X86_MF = 16,
+    X86_AC = 17,
+    X86_MC = 18,
+    X86_XM = 19,
+    X86_VE = 20,
+    X86_CP = 21,
 };
 
 /* #PF error code bits. */
@@ -82,11 +99,12 @@ struct x86_mmu {
 int x86_translate(const struct gmem *gm, const struct x86_mmu *mmu, uint64_t la,
                   enum x86_access acc, bool user, gpa_t *gpa, uint32_t *pfec);
 
-/* Read or write len bytes at a linear address, crossing pages as needed. On a translation
- * failure returns -1 with *fault_la / *pfec describing the #PF; -2 if the physical address is
- * outside RAM. */
-int x86_read_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, void *buf,
-                  size_t len, bool user, uint64_t *fault_la, uint32_t *pfec);
+/* Read or write len bytes (at most two pages' worth) at a linear address. Every page is translated
+ * before any byte moves, so a fault leaves memory unchanged. On a translation failure returns -1
+ * with *fault_la / *pfec describing the #PF; -2 if a physical address is outside RAM (or the
+ * access spans more than two pages). */
+int x86_read_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, void *buf, size_t len,
+                  bool user, uint64_t *fault_la, uint32_t *pfec);
 int x86_write_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, const void *buf,
                    size_t len, bool user, uint64_t *fault_la, uint32_t *pfec);
 
