@@ -67,8 +67,7 @@ __attribute__((format(printf, 1, 0))) int gvprintf(const char *fmt, va_list ap);
 
 /* The same formatting into buf (always NUL-terminated when size > 0); returns the length the
  * full output would have. */
-__attribute__((format(printf, 3, 4))) int gsnprintf(char *buf, size_t size, const char *fmt,
-                                                    ...);
+__attribute__((format(printf, 3, 4))) int gsnprintf(char *buf, size_t size, const char *fmt, ...);
 
 /* ---- Freestanding string functions (the compiler may also call these) ---- */
 
@@ -101,19 +100,19 @@ void test_expect_result(bool ok, const char *file, int line, const char *expr,
 
 /* EXPECT_EQ(got, want): compares as 64-bit unsigned; on mismatch prints
  * "FAIL: <file>:<line> <got> got 0x.. want 0x..". */
-#define EXPECT_EQ(got, want)                                                                      \
-    do {                                                                                          \
-        unsigned long long got_ = (unsigned long long)(got);                                      \
-        unsigned long long want_ = (unsigned long long)(want);                                    \
-        test_expect_result(got_ == want_, __FILE__, __LINE__, #got, got_, want_);                \
+#define EXPECT_EQ(got, want)                                                                       \
+    do {                                                                                           \
+        unsigned long long got_ = (unsigned long long)(got);                                       \
+        unsigned long long want_ = (unsigned long long)(want);                                     \
+        test_expect_result(got_ == want_, __FILE__, __LINE__, #got, got_, want_);                  \
     } while (0)
 
 /* EXPECT_NE(got, bad): fails when got equals bad (prints the same way, "want" being bad). */
-#define EXPECT_NE(got, bad)                                                                       \
-    do {                                                                                          \
-        unsigned long long got_ = (unsigned long long)(got);                                      \
-        unsigned long long bad_ = (unsigned long long)(bad);                                      \
-        test_expect_result(got_ != bad_, __FILE__, __LINE__, #got " (must differ)", got_, bad_);  \
+#define EXPECT_NE(got, bad)                                                                        \
+    do {                                                                                           \
+        unsigned long long got_ = (unsigned long long)(got);                                       \
+        unsigned long long bad_ = (unsigned long long)(bad);                                       \
+        test_expect_result(got_ != bad_, __FILE__, __LINE__, #got " (must differ)", got_, bad_);   \
     } while (0)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

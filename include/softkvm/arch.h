@@ -38,9 +38,18 @@ struct arch_ops {
      * arch-specific exits). May change vcpu->state or stop the VM. */
     void (*handle_exit)(struct vcpu *vcpu);
 
-    /* Deliver pending interrupts to a vCPU that is about to run, if it can take them. Returns
-     * true when the vCPU has something that wakes it from halt. May be NULL. */
+    /* Whether a vCPU that is not running (halted, or stopped waiting for startup) has an event
+     * that makes it runnable: a deliverable interrupt, NMI, kick, startup. The vCPU's state may
+     * not be loaded in the engine. May prepare its startup state. May be NULL. */
     bool (*check_interrupts)(struct vcpu *vcpu);
+
+    /* Deliver what is pending to the vCPU about to run (its state is loaded), if it can take it
+     * now. May be NULL. */
+    void (*inject)(struct vcpu *vcpu);
+
+    /* The virtual clock reached vm->vclock.deadline: fire expired timers and set the next
+     * deadline. May be NULL. */
+    void (*timer_expired)(struct vm *vm);
 
     /* Whether the vCPU currently accepts maskable interrupts (x86 RFLAGS.IF, PPC MSR[EE]...). */
     bool (*interrupts_enabled)(struct vcpu *vcpu);

@@ -17,13 +17,15 @@ enum cpu_vendor { VENDOR_INTEL = 0, VENDOR_AMD = 1 };
 
 /* Everything the CLI (or a test) decides about a VM before it exists. */
 struct vm_config {
-    uint64_t ram_mib;        /* guest RAM in MiB */
-    unsigned ncpus;          /* vCPUs, 1 .. SKVM_MAX_VCPUS */
-    enum cpu_vendor vendor;  /* x86: which hypercall instruction is native */
-    bool hypercall_patching; /* x86: patch the foreign instruction (KVM's default quirk) */
-    const char *trace_path;  /* NULL: no trace */
-    const char *cpu_model;   /* arch-specific CPU model name, NULL for the default */
-    FILE *console;           /* where guest console output goes (stdout in the CLI) */
+    uint64_t ram_mib;          /* guest RAM in MiB */
+    unsigned ncpus;            /* vCPUs, 1 .. SKVM_MAX_VCPUS */
+    enum cpu_vendor vendor;    /* x86: which hypercall instruction is native */
+    bool hypercall_patching;   /* x86: patch the foreign instruction (KVM's default quirk) */
+    const char *trace_path;    /* NULL: no trace */
+    const char *cpu_model;     /* arch-specific CPU model name, NULL for the default */
+    FILE *console;             /* where guest console output goes (stdout in the CLI) */
+    bool enforce_pv_features;  /* KVM_CAP_ENFORCE_PV_FEATURE_CPUID: hidden feature = -ENOSYS */
+    uint64_t hide_pv_features; /* KVM_FEATURE_* bits not to advertise */
 };
 
 /* Why a vCPU came out of the engine. Hooks only record one of these and stop the engine. */
@@ -34,7 +36,8 @@ enum exit_kind {
     EXIT_INVALID_INSN, /* the CPU found an invalid instruction */
     EXIT_HALT,         /* the vCPU executed its halt instruction */
     EXIT_STOP,         /* a device or handler asked the VM to stop (vm->outcome is set) */
-    EXIT_SLICE,        /* the vCPU's time slice ended */
+    EXIT_SLICE,        /* the vCPU's time slice ended, or a timer deadline came */
+    EXIT_INTERRUPT,    /* a device made an interrupt deliverable: the loop injects it */
     EXIT_MEM_FAULT,    /* an access outside anything mapped (engine error) */
     EXIT_ARCH,         /* arch-specific; the arch handler knows the detail */
     EXIT_KIND_COUNT
@@ -89,6 +92,14 @@ struct vm_stats {
 
 #define VM_MAX_HC_TABLES 2
 
+/* The virtual clock (src/core/clock.c). */
+struct vclock {
+    bool enabled;        /* the block hook is installed */
+    uint64_t now;        /* virtual ns since boot */
+    uint64_t deadline;   /* stop the engine when now reaches this (UINT64_MAX: none) */
+    uint64_t slice_used; /* blocks the running vCPU has used of its slice */
+};
+
 struct vm {
     struct vm_config cfg;
     const struct arch_ops *arch;
@@ -96,14 +107,18 @@ struct vm {
     struct gmem mem;
     struct vcpu *vcpus;
     unsigned ncpus;
-    struct vcpu *running; /* the vCPU whose state is in the engine, or NULL */
-    bool resched;         /* the running vCPU's turn ended (yield, slice): pick the next */
+    struct vcpu *running;  /* the vCPU whose state is in the engine, or NULL */
+    bool resched;          /* the running vCPU's turn ended (yield, slice): pick the next */
+    struct vcpu *yield_to; /* directed yield: run this one next if it is runnable */
     struct hc_table hc[VM_MAX_HC_TABLES]; /* the arch's hypercall namespaces */
     unsigned nhc;
-    struct iobus pio;  /* x86 port I/O */
-    struct iobus mmio; /* memory-mapped devices */
+    const struct irqchip_ops *irqchip; /* set by the arch, NULL if it has none */
+    uint64_t pv_features;              /* the KVM_FEATURE_* bits advertised to the guest */
+    struct iobus pio;                  /* x86 port I/O */
+    struct iobus mmio;                 /* memory-mapped devices */
     struct trace *trace;
     struct vm_stats stats;
+    struct vclock vclock;
     struct vm_outcome outcome;
     uint64_t entry;   /* kernel entry point from the ELF */
     bool elf64;       /* the kernel's ELF class */

@@ -9,11 +9,51 @@
 const char cli_usage[] =
     "usage: softkvm run [options] KERNEL      run a guest kernel (ELF); arch from the ELF header\n"
     "  -m MIB                          guest RAM in MiB (default 128, range 2-3072)\n"
+    "  --smp N                         vCPUs (default 1, range 1-64)\n"
     "  --cpu-vendor intel|amd          which hypercall instruction is native (default intel)\n"
     "  --no-hypercall-patching         foreign instruction gets #UD instead of being patched\n"
     "  --trace FILE                    one JSON object per line per exit/hypercall\n"
     "  --stats                         print per-hypercall and per-exit counts at the end\n"
+    "  --enforce-pv-cpuid              a hypercall whose KVM feature bit is hidden answers\n"
+    "                                  -KVM_ENOSYS (KVM_CAP_ENFORCE_PV_FEATURE_CPUID)\n"
+    "  --hide-pv-feature LIST          do not advertise these KVM features (comma-separated:\n"
+    "                                  pv_unhalt, pv_send_ipi, pv_sched_yield)\n"
     "       softkvm --help | --version\n";
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} pv_feature_names[] = {
+    {"pv_unhalt", 7},
+    {"pv_send_ipi", 11},
+    {"pv_sched_yield", 13},
+};
+
+/* "a,b,c" of feature names into a mask. Returns 0 or -1 with err filled. */
+static int parse_features(const char *list, uint64_t *mask, char *err, size_t errlen)
+{
+    char buf[256];
+    if (list == NULL || list[0] == '\0' || strlen(list) >= sizeof(buf)) {
+        snprintf(err, errlen, "--hide-pv-feature needs a list such as pv_unhalt,pv_send_ipi");
+        return -1;
+    }
+    strcpy(buf, list);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        size_t i, n = sizeof(pv_feature_names) / sizeof(pv_feature_names[0]);
+        for (i = 0; i < n && strcmp(tok, pv_feature_names[i].name) != 0; i++)
+            ;
+        if (i == n) {
+            snprintf(err, errlen,
+                     "--hide-pv-feature: unknown feature '%s' (known: pv_unhalt, pv_send_ipi, "
+                     "pv_sched_yield)",
+                     tok);
+            return -1;
+        }
+        *mask |= 1ULL << pv_feature_names[i].bit;
+    }
+    return 0;
+}
 
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -78,6 +118,20 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 return -1;
             }
             o->cfg.ram_mib = mib;
+            i++;
+        } else if (strcmp(a, "--smp") == 0) {
+            uint64_t n;
+            if (val == NULL || parse_u64(val, &n) != 0 || n < 1 || n > SKVM_MAX_VCPUS) {
+                snprintf(err, errlen, "--smp needs a vCPU count from 1 to %u", SKVM_MAX_VCPUS);
+                return -1;
+            }
+            o->cfg.ncpus = (unsigned)n;
+            i++;
+        } else if (strcmp(a, "--enforce-pv-cpuid") == 0) {
+            o->cfg.enforce_pv_features = true;
+        } else if (strcmp(a, "--hide-pv-feature") == 0) {
+            if (parse_features(val, &o->cfg.hide_pv_features, err, errlen) != 0)
+                return -1;
             i++;
         } else if (strcmp(a, "--cpu-vendor") == 0) {
             if (val != NULL && strcmp(val, "intel") == 0) {

@@ -14,6 +14,10 @@ enum hc_action hc_dispatch(struct vm *vm, struct vcpu *vcpu, struct hc_table *t,
     res->nout = 0;
     res->leave_ret = false;
     const struct hc_slot *slot = deny == 0 ? hc_lookup(t, call->nr) : NULL;
+    /* KVM_CAP_ENFORCE_PV_FEATURE_CPUID: a call whose feature is hidden is not there. */
+    if (slot != NULL && slot->feature_bit < 64 && vm->cfg.enforce_pv_features &&
+        !((vm->pv_features >> slot->feature_bit) & 1))
+        slot = NULL;
     bool tracing = trace_enabled(vm);
     unsigned need = slot != NULL ? slot->nargs : 0;
     if (tracing && trace_nargs > need)

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "softkvm/arch.h"
+#include "softkvm/clock.h"
 #include "softkvm/trace.h"
 #include "softkvm/vm.h"
 
@@ -9,13 +10,19 @@
 static struct vcpu *sched_next(struct vm *vm)
 {
     struct vcpu *run = vm->running;
+    struct vcpu *to = vm->yield_to;
+    vm->yield_to = NULL;
+    if (to != NULL && to->state == VCPU_RUNNABLE) {
+        vm->resched = false;
+        return to;
+    }
     if (run != NULL && run->state == VCPU_RUNNABLE && !vm->resched)
         return run;
     vm->resched = false;
     unsigned start = vm->running != NULL ? vm->running->id + 1 : 0;
     for (unsigned i = 0; i < vm->ncpus; i++) {
         struct vcpu *v = &vm->vcpus[(start + i) % vm->ncpus];
-        if (v->state == VCPU_HALTED && vm->arch->check_interrupts != NULL &&
+        if (v->state != VCPU_RUNNABLE && vm->arch->check_interrupts != NULL &&
             vm->arch->check_interrupts(v))
             v->state = VCPU_RUNNABLE;
         if (v->state == VCPU_RUNNABLE)
@@ -65,29 +72,54 @@ void vcpu_halt(struct vcpu *v)
 
 static void all_halted(struct vm *vm)
 {
-    if (vm->ncpus == 1) {
-        struct vcpu *v = &vm->vcpus[0];
-        bool irq_on = vm->arch->interrupts_enabled != NULL && vm->arch->interrupts_enabled(v);
-        vm_stop(vm, OUTCOME_GUEST_HALTED, 0, "vCPU 0 halted with interrupts %s",
+    unsigned halted = 0;
+    struct vcpu *last = NULL;
+    for (unsigned i = 0; i < vm->ncpus; i++) {
+        if (vm->vcpus[i].state == VCPU_HALTED) {
+            halted++;
+            last = &vm->vcpus[i];
+        }
+    }
+    if (halted == 1) {
+        bool irq_on = vm->arch->interrupts_enabled != NULL && vm->arch->interrupts_enabled(last);
+        vm->running = last;
+        vm_stop(vm, OUTCOME_GUEST_HALTED, 0, "vCPU %u halted with interrupts %s", last->id,
                 irq_on ? "enabled and no interrupt source that could wake it" : "disabled");
         return;
     }
-    vm_stop(vm, OUTCOME_GUEST_HALTED, 0, "all %u vCPUs halted and nothing can wake them",
-            vm->ncpus);
+    vm_stop(vm, OUTCOME_GUEST_HALTED, 0,
+            "all vCPUs halted or stopped (%u halted, %u waiting for startup) and nothing can "
+            "wake them",
+            halted, vm->ncpus - halted);
 }
 
 const struct vm_outcome *vm_run(struct vm *vm)
 {
+    if (vm->ncpus > 1 && vclock_enable(vm) != 0)
+        vm_stop(vm, OUTCOME_HOST_ERROR, 0, "the engine refused the virtual clock's hook");
     while (vm->outcome.kind == OUTCOME_NONE) {
+        if (vm->vclock.now >= vm->vclock.deadline && vm->arch->timer_expired != NULL)
+            vm->arch->timer_expired(vm);
         struct vcpu *v = sched_next(vm);
         if (v == NULL) {
+            if (vm->vclock.deadline != UINT64_MAX && vm->vclock.deadline > vm->vclock.now) {
+                /* Everyone sleeps until a timer: skip the idle virtual time. */
+                vm->vclock.now = vm->vclock.deadline;
+                continue;
+            }
             all_halted(vm);
             break;
         }
+        if (v != vm->running)
+            vclock_new_slice(vm);
         if (!vcpu_load(vm, v)) {
             vm_stop(vm, OUTCOME_HOST_ERROR, 0, "engine refused to switch to vCPU %u", v->id);
             break;
         }
+        if (vm->arch->inject != NULL)
+            vm->arch->inject(v);
+        if (v->state != VCPU_RUNNABLE || vm->outcome.kind != OUTCOME_NONE)
+            continue;
         uint64_t pc = v->pc_known ? v->next_pc : vm->arch->get_pc(v);
         v->pc_known = false;
         v->exit.kind = EXIT_NONE;
@@ -96,8 +128,14 @@ const struct vm_outcome *vm_run(struct vm *vm)
             vm->arch->classify(v, (int)err);
         switch (v->exit.kind) {
         case EXIT_STOP:
-        case EXIT_SLICE:
         case EXIT_NONE:
+        case EXIT_INTERRUPT:
+            break;
+        case EXIT_SLICE:
+            if (vm->vclock.slice_used >= VCLOCK_SLICE_BLOCKS) {
+                vm->resched = true;
+                vclock_new_slice(vm);
+            }
             break;
         case EXIT_HALT:
             if (trace_enabled(vm))
@@ -110,6 +148,8 @@ const struct vm_outcome *vm_run(struct vm *vm)
         }
         vm->stats.exits[v->exit.kind]++; /* after dispatch: handlers refine the kind */
     }
+    if (vm->running != NULL)
+        vcpu_sync_pc(vm->running);
     fflush(vm->cfg.console);
     return &vm->outcome;
 }

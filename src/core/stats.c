@@ -10,7 +10,7 @@ static const char *const exit_names[EXIT_KIND_COUNT] = {
     [EXIT_EXCEPTION] = "exception", [EXIT_INVALID_INSN] = "invalid_insn",
     [EXIT_HALT] = "halt",           [EXIT_STOP] = "stop",
     [EXIT_SLICE] = "slice",         [EXIT_MEM_FAULT] = "mem_fault",
-    [EXIT_ARCH] = "arch",
+    [EXIT_INTERRUPT] = "interrupt", [EXIT_ARCH] = "arch",
 };
 
 const char *exit_kind_name(int kind)

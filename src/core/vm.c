@@ -32,6 +32,7 @@ int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_conf
         vm->cfg.console = stdout;
     vm->arch = arch;
     vm->ncpus = cfg->ncpus;
+    vm->vclock.deadline = UINT64_MAX;
     vm->vcpus = calloc(cfg->ncpus, sizeof(*vm->vcpus));
     if (vm->vcpus == NULL) {
         free(vm);

@@ -6,18 +6,18 @@
 #include <stdint.h>
 
 /* ---- Hypercall numbers (RAX) ---- */
-#define KVM_HC_VAPIC_POLL_IRQ     1
-#define KVM_HC_MMU_OP             2
-#define KVM_HC_FEATURES           3
-#define KVM_HC_PPC_MAP_MAGIC_PAGE 4
-#define KVM_HC_KICK_CPU           5
+#define KVM_HC_VAPIC_POLL_IRQ      1
+#define KVM_HC_MMU_OP              2
+#define KVM_HC_FEATURES            3
+#define KVM_HC_PPC_MAP_MAGIC_PAGE  4
+#define KVM_HC_KICK_CPU            5
 #define KVM_HC_MIPS_GET_CLOCK_FREQ 6
-#define KVM_HC_MIPS_EXIT_VM       7
+#define KVM_HC_MIPS_EXIT_VM        7
 #define KVM_HC_MIPS_CONSOLE_OUTPUT 8
-#define KVM_HC_CLOCK_PAIRING      9
-#define KVM_HC_SEND_IPI           10
-#define KVM_HC_SCHED_YIELD        11
-#define KVM_HC_MAP_GPA_RANGE      12
+#define KVM_HC_CLOCK_PAIRING       9
+#define KVM_HC_SEND_IPI            10
+#define KVM_HC_SCHED_YIELD         11
+#define KVM_HC_MAP_GPA_RANGE       12
 
 /* ---- Return codes (returned negated in RAX) ---- */
 #define KVM_ENOSYS     1000
@@ -37,23 +37,23 @@
 #define KVM_SIGNATURE_EDX 0x0000004du
 
 /* ---- KVM_CPUID_FEATURES EAX bit numbers ---- */
-#define KVM_FEATURE_CLOCKSOURCE        0
-#define KVM_FEATURE_NOP_IO_DELAY       1
-#define KVM_FEATURE_MMU_OP             2
-#define KVM_FEATURE_CLOCKSOURCE2       3
-#define KVM_FEATURE_ASYNC_PF           4
-#define KVM_FEATURE_STEAL_TIME         5
-#define KVM_FEATURE_PV_EOI             6
-#define KVM_FEATURE_PV_UNHALT          7
-#define KVM_FEATURE_PV_TLB_FLUSH       9
-#define KVM_FEATURE_ASYNC_PF_VMEXIT    10
-#define KVM_FEATURE_PV_SEND_IPI        11
-#define KVM_FEATURE_POLL_CONTROL       12
-#define KVM_FEATURE_PV_SCHED_YIELD     13
-#define KVM_FEATURE_ASYNC_PF_INT       14
-#define KVM_FEATURE_MSI_EXT_DEST_ID    15
-#define KVM_FEATURE_HC_MAP_GPA_RANGE   16
-#define KVM_FEATURE_MIGRATION_CONTROL  17
+#define KVM_FEATURE_CLOCKSOURCE            0
+#define KVM_FEATURE_NOP_IO_DELAY           1
+#define KVM_FEATURE_MMU_OP                 2
+#define KVM_FEATURE_CLOCKSOURCE2           3
+#define KVM_FEATURE_ASYNC_PF               4
+#define KVM_FEATURE_STEAL_TIME             5
+#define KVM_FEATURE_PV_EOI                 6
+#define KVM_FEATURE_PV_UNHALT              7
+#define KVM_FEATURE_PV_TLB_FLUSH           9
+#define KVM_FEATURE_ASYNC_PF_VMEXIT        10
+#define KVM_FEATURE_PV_SEND_IPI            11
+#define KVM_FEATURE_POLL_CONTROL           12
+#define KVM_FEATURE_PV_SCHED_YIELD         13
+#define KVM_FEATURE_ASYNC_PF_INT           14
+#define KVM_FEATURE_MSI_EXT_DEST_ID        15
+#define KVM_FEATURE_HC_MAP_GPA_RANGE       16
+#define KVM_FEATURE_MIGRATION_CONTROL      17
 #define KVM_FEATURE_CLOCKSOURCE_STABLE_BIT 24
 
 /* KVM_CPUID_FEATURES EDX hint bits */

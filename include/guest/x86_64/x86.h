@@ -1,4 +1,4 @@
-/* x86-64 guest helpers: registers, port I/O, GDT/TSS/IDT, trap frames, paging, CPL3, compat mode. */
+/* x86-64 guest helpers: registers, I/O, GDT/TSS/IDT, trap frames, paging, CPL 3, compat mode. */
 #ifndef GUEST_X86_64_X86_H
 #define GUEST_X86_64_X86_H
 
@@ -20,25 +20,25 @@
 #define X86_GDT_ENTRIES 9
 
 /* ---- Exception vectors ---- */
-#define X86_VEC_DE 0
-#define X86_VEC_DB 1
+#define X86_VEC_DE  0
+#define X86_VEC_DB  1
 #define X86_VEC_NMI 2
-#define X86_VEC_BP 3
-#define X86_VEC_OF 4
-#define X86_VEC_BR 5
-#define X86_VEC_UD 6
-#define X86_VEC_NM 7
-#define X86_VEC_DF 8
-#define X86_VEC_TS 10
-#define X86_VEC_NP 11
-#define X86_VEC_SS 12
-#define X86_VEC_GP 13
-#define X86_VEC_PF 14
-#define X86_VEC_MF 16
-#define X86_VEC_AC 17
-#define X86_VEC_MC 18
-#define X86_VEC_XM 19
-#define X86_VEC_CP 21
+#define X86_VEC_BP  3
+#define X86_VEC_OF  4
+#define X86_VEC_BR  5
+#define X86_VEC_UD  6
+#define X86_VEC_NM  7
+#define X86_VEC_DF  8
+#define X86_VEC_TS  10
+#define X86_VEC_NP  11
+#define X86_VEC_SS  12
+#define X86_VEC_GP  13
+#define X86_VEC_PF  14
+#define X86_VEC_MF  16
+#define X86_VEC_AC  17
+#define X86_VEC_MC  18
+#define X86_VEC_XM  19
+#define X86_VEC_CP  21
 
 /* The DPL-3 gate x86_enter_user()'s user code leaves through (see x86_user_return). */
 #define X86_VEC_USER_EXIT 0x80
@@ -51,16 +51,16 @@
 #define X86_PF_I    (1u << 4) /* instruction fetch */
 
 /* RFLAGS bits */
-#define X86_RFLAGS_CF   (1ul << 0)
+#define X86_RFLAGS_CF    (1ul << 0)
 #define X86_RFLAGS_FIXED (1ul << 1)
-#define X86_RFLAGS_PF   (1ul << 2)
-#define X86_RFLAGS_AF   (1ul << 4)
-#define X86_RFLAGS_ZF   (1ul << 6)
-#define X86_RFLAGS_SF   (1ul << 7)
-#define X86_RFLAGS_TF   (1ul << 8)
-#define X86_RFLAGS_IF   (1ul << 9)
-#define X86_RFLAGS_DF   (1ul << 10)
-#define X86_RFLAGS_OF   (1ul << 11)
+#define X86_RFLAGS_PF    (1ul << 2)
+#define X86_RFLAGS_AF    (1ul << 4)
+#define X86_RFLAGS_ZF    (1ul << 6)
+#define X86_RFLAGS_SF    (1ul << 7)
+#define X86_RFLAGS_TF    (1ul << 8)
+#define X86_RFLAGS_IF    (1ul << 9)
+#define X86_RFLAGS_DF    (1ul << 10)
+#define X86_RFLAGS_OF    (1ul << 11)
 
 /* ---- Register and instruction helpers ---- */
 
@@ -284,15 +284,15 @@ unsigned trap_total(void);
  * and W, so a leaf's own bits decide. The tables come from a static pool in .bss, and CR3 is
  * switched to them. Other helpers split 2 MiB pages on demand. */
 
-#define X86_PTE_P   (1ull << 0)
-#define X86_PTE_W   (1ull << 1)
-#define X86_PTE_U   (1ull << 2)
-#define X86_PTE_PWT (1ull << 3)
-#define X86_PTE_PCD (1ull << 4)
-#define X86_PTE_A   (1ull << 5)
-#define X86_PTE_D   (1ull << 6)
-#define X86_PTE_PS  (1ull << 7)
-#define X86_PTE_NX  (1ull << 63)
+#define X86_PTE_P    (1ull << 0)
+#define X86_PTE_W    (1ull << 1)
+#define X86_PTE_U    (1ull << 2)
+#define X86_PTE_PWT  (1ull << 3)
+#define X86_PTE_PCD  (1ull << 4)
+#define X86_PTE_A    (1ull << 5)
+#define X86_PTE_D    (1ull << 6)
+#define X86_PTE_PS   (1ull << 7)
+#define X86_PTE_NX   (1ull << 63)
 #define X86_PTE_ADDR 0x000FFFFFFFFFF000ull
 
 #define X86_PAGE_SIZE 4096ul
@@ -363,11 +363,11 @@ void x86_init(const struct skvm_boot_info *bi, bool paging);
 
 /* ---- CPL 3 ----
  * x86_enter_user(fn, arg, user_rsp) runs fn(arg) at CPL 3 (CS X86_SEL_UCODE, SS, DS and ES
- * X86_SEL_UDATA, RSP user_rsp, interrupts off, other GPRs 0) by iretq, and returns fn's return value when fn returns. fn's
- * return address is x86_user_exit_stub (in .user.text), which raises X86_VEC_USER_EXIT. fn, the
- * stub and the stack must be on pages with U set. A handler that wants to abandon user code (after
- * a fault, say) calls x86_user_return(f, value): the frame is rewritten so that the iretq lands in
- * x86_enter_user's caller at CPL 0 with value as the result. */
+ * X86_SEL_UDATA, RSP user_rsp, interrupts off, other GPRs 0) by iretq, and returns fn's return
+ * value when fn returns. fn's return address is x86_user_exit_stub (in .user.text), which raises
+ * X86_VEC_USER_EXIT. fn, the stub and the stack must be on pages with U set. A handler that wants
+ * to abandon user code (after a fault, say) calls x86_user_return(f, value): the frame is rewritten
+ * so that the iretq lands in x86_enter_user's caller at CPL 0 with value as the result. */
 uint64_t x86_enter_user(uint64_t (*fn)(uint64_t), uint64_t arg, uint64_t user_rsp);
 void x86_user_return(struct trap_frame *f, uint64_t value);
 extern char x86_user_exit_stub[];

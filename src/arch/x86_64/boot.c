@@ -62,6 +62,230 @@ static int map_identity(struct pt_alloc *a, gpa_t pml4, uint64_t addr, uint64_t 
     return 0;
 }
 
+/* The AP startup stub, entered in the engine's power-on state (64-bit mode, paging off, EFER.LMA
+ * set) with BX = STARTUP vector << 8 and RSP in the stub page. It turns paging on (so that
+ * turning it off can clear LMA), goes to 32-bit code, turns paging, LME and PAE off, goes to a
+ * 16-bit segment, clears CR0.PE, loads real-mode segments 0 and far-returns to BX:0000.
+ * Assembled from the listing below at X86_AP_STUB (0x4000); GDT at 0x4098. */
+static const uint8_t ap_stub[] = {
+    0xb8,
+    0x00,
+    0x50,
+    0x00,
+    0x00, /* mov $0x5000, %eax */
+    0x0f,
+    0x22,
+    0xd8, /* mov %rax, %cr3 */
+    0x0f,
+    0x20,
+    0xe0, /* mov %cr4, %rax */
+    0x83,
+    0xc8,
+    0x20, /* or $0x20, %eax (PAE) */
+    0x0f,
+    0x22,
+    0xe0, /* mov %rax, %cr4 */
+    0x0f,
+    0x20,
+    0xc0, /* mov %cr0, %rax */
+    0x0d,
+    0x01,
+    0x00,
+    0x00,
+    0x80, /* or $0x80000001, %eax (PG, PE) */
+    0x0f,
+    0x22,
+    0xc0, /* mov %rax, %cr0 */
+    0x0f,
+    0x01,
+    0x15,
+    0x9d,
+    0x00,
+    0x00,
+    0x00, /* lgdt gdtr(%rip) */
+    0x6a,
+    0x08, /* push $0x08 */
+    0x48,
+    0x8d,
+    0x05,
+    0x03,
+    0x00,
+    0x00,
+    0x00, /* lea compat(%rip), %rax */
+    0x50, /* push %rax */
+    0x48,
+    0xcb, /* lretq */
+    /* compat (.code32) at 0x402f */
+    0x0f,
+    0x20,
+    0xc0, /* mov %cr0, %eax */
+    0x25,
+    0xff,
+    0xff,
+    0xff,
+    0x7f, /* and $0x7fffffff, %eax (PG off: LMA = 0) */
+    0x0f,
+    0x22,
+    0xc0, /* mov %eax, %cr0 */
+    0xb9,
+    0x80,
+    0x00,
+    0x00,
+    0xc0, /* mov $0xc0000080, %ecx (EFER) */
+    0x0f,
+    0x32, /* rdmsr */
+    0x25,
+    0xff,
+    0xfe,
+    0xff,
+    0xff, /* and $0xfffffeff, %eax (LME off) */
+    0x0f,
+    0x30, /* wrmsr */
+    0x0f,
+    0x20,
+    0xe0, /* mov %cr4, %eax */
+    0x83,
+    0xe0,
+    0xdf, /* and $0xffffffdf, %eax (PAE off) */
+    0x0f,
+    0x22,
+    0xe0, /* mov %eax, %cr4 */
+    0xea,
+    0x58,
+    0x40,
+    0x00,
+    0x00,
+    0x18,
+    0x00, /* ljmp $0x18, $0x4058 */
+    /* code16 (.code16) at 0x4058 */
+    0xb8,
+    0x20,
+    0x00, /* mov $0x20, %ax */
+    0x8e,
+    0xd8,
+    0x8e,
+    0xc0,
+    0x8e,
+    0xd0, /* mov %ax, %ds; %es; %ss */
+    0x8e,
+    0xe0,
+    0x8e,
+    0xe8, /* mov %ax, %fs; %gs */
+    0x0f,
+    0x20,
+    0xc0, /* mov %cr0, %eax */
+    0x66,
+    0x25,
+    0xfe,
+    0xff,
+    0xff,
+    0x7f, /* and $0x7ffffffe, %eax (PE off) */
+    0x0f,
+    0x22,
+    0xc0, /* mov %eax, %cr0 */
+    0xea,
+    0x76,
+    0x40,
+    0x00,
+    0x00, /* ljmp $0x0, $0x4076 */
+    /* real at 0x4076 */
+    0x31,
+    0xc0, /* xor %ax, %ax */
+    0x8e,
+    0xd8,
+    0x8e,
+    0xc0,
+    0x8e,
+    0xd0, /* mov %ax, %ds; %es; %ss */
+    0x8e,
+    0xe0,
+    0x8e,
+    0xe8, /* mov %ax, %fs; %gs */
+    0xbc,
+    0xf0,
+    0x4f, /* mov $0x4ff0, %sp */
+    0x53, /* push %bx (segment) */
+    0x6a,
+    0x00, /* push $0 (offset) */
+    0x66,
+    0x31,
+    0xc0,
+    0x66,
+    0x31,
+    0xdb, /* xor %eax, %eax; xor %ebx, %ebx */
+    0x66,
+    0x31,
+    0xc9,
+    0x66,
+    0x31,
+    0xd2, /* xor %ecx, %ecx; xor %edx, %edx */
+    0xcb, /* lret: to BX:0000 */
+    0x8d,
+    0x74,
+    0x00, /* (padding) */
+    /* gdt at 0x4098 */
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0, /* null */
+    0xff,
+    0xff,
+    0x00,
+    0x00,
+    0x00,
+    0x9a,
+    0xcf,
+    0x00, /* 0x08: 32-bit code */
+    0xff,
+    0xff,
+    0x00,
+    0x00,
+    0x00,
+    0x92,
+    0xcf,
+    0x00, /* 0x10: 32-bit data */
+    0xff,
+    0xff,
+    0x00,
+    0x00,
+    0x00,
+    0x9a,
+    0x00,
+    0x00, /* 0x18: 16-bit code, limit 64 KiB */
+    0xff,
+    0xff,
+    0x00,
+    0x00,
+    0x00,
+    0x92,
+    0x00,
+    0x00, /* 0x20: 16-bit data, limit 64 KiB */
+    /* gdtr at 0x40c0 */
+    0x27,
+    0x00,
+    0x98,
+    0x40,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+};
+
+void x86_write_ap_stub(struct vm *vm)
+{
+    gmem_write(&vm->mem, X86_AP_STUB, ap_stub, sizeof(ap_stub));
+    /* Identity map of the first 2 MiB for the stub: PML4 -> PDPT -> one 2 MiB page. */
+    gmem_write_le64(&vm->mem, X86_AP_PT, (X86_AP_PT + 0x1000) | PTE_P | PTE_W);
+    gmem_write_le64(&vm->mem, X86_AP_PT + 0x1000, (X86_AP_PT + 0x2000) | PTE_P | PTE_W);
+    gmem_write_le64(&vm->mem, X86_AP_PT + 0x2000, PTE_P | PTE_W | PTE_PS);
+}
+
 static void write_boot_info(struct vm *vm)
 {
     struct skvm_boot_info bi = {
@@ -82,7 +306,8 @@ int x86_boot(struct vm *vm, char *err, size_t errlen)
     struct pt_alloc a = {&vm->mem, X86_PT_BASE};
     gpa_t pml4 = pt_page(&a);
     if (map_identity(&a, pml4, 0, vm->mem.size) != 0 ||
-        map_identity(&a, pml4, X86_TESTDEV, SKVM_PAGE_SIZE) != 0) {
+        map_identity(&a, pml4, X86_TESTDEV, SKVM_PAGE_SIZE) != 0 ||
+        map_identity(&a, pml4, LAPIC_BASE, SKVM_PAGE_SIZE) != 0) {
         snprintf(err, errlen, "page tables for %llu MiB do not fit in the boot area",
                  (unsigned long long)(vm->mem.size >> 20));
         return -ENOSPC;
@@ -95,6 +320,10 @@ int x86_boot(struct vm *vm, char *err, size_t errlen)
     for (unsigned i = 0; i < 4; i++)
         gmem_write_le64(&vm->mem, X86_GDT + i * 8, gdt[i]);
     write_boot_info(vm);
+    if (vm->ncpus > 1)
+        x86_write_ap_stub(vm);
+    for (unsigned i = 1; i < vm->ncpus; i++)
+        vm->vcpus[i].state = VCPU_STOPPED; /* APs wait for INIT, then STARTUP */
 
     uc_engine *uc = vm->uc;
     uint64_t cr4 = 0x620, cr3 = X86_PT_BASE, cr0 = 0x80010033;

@@ -24,6 +24,11 @@ static void native_cpuid(struct vm *vm, uint32_t leaf, uint32_t out[4])
     uc_ctl_remove_cache(vm->uc, at, at + sizeof(stub));
 }
 
+static uint32_t vcpu_id(struct vm *vm)
+{
+    return vm->running != NULL ? vm->running->id : 0;
+}
+
 static int hook_cpuid(uc_engine *uc, void *user)
 {
     struct vm *vm = user;
@@ -39,14 +44,17 @@ static int hook_cpuid(uc_engine *uc, void *user)
         memcpy(&r[2], v + 8, 4); /* ECX */
     } else if (leaf == 1) {
         memcpy(r, xvm->cpuid1, sizeof(r));
-        r[2] |= 1u << 31; /* ECX.hypervisor */
+        r[2] |= 1u << 31;    /* ECX.hypervisor */
+        r[2] &= ~(1u << 21); /* no x2APIC: its MSRs cannot be trapped (see docs/design.md) */
+        r[3] |= 1u << 9;     /* EDX.APIC: the xAPIC at 0xFEE00000 */
+        r[1] = (r[1] & 0x00FFFFFFu) | (vcpu_id(vm) << 24); /* EBX[31:24]: initial APIC ID */
     } else if (leaf == KVM_CPUID_SIGNATURE) {
         r[0] = KVM_CPUID_FEATURES;
         r[1] = 0x4b4d564b; /* "KVMK" */
         r[2] = 0x564b4d56; /* "VMKV" */
         r[3] = 0x0000004d; /* "M\0\0\0" */
     } else if (leaf == KVM_CPUID_FEATURES) {
-        r[0] = xvm->kvm_features;
+        r[0] = (uint32_t)vm->pv_features;
         r[1] = r[2] = 0;
         r[3] = xvm->kvm_hints;
     } else if (leaf > KVM_CPUID_FEATURES && leaf <= 0x400000FFu) {

@@ -16,16 +16,21 @@
 #define SEG_FS         4
 #define DESC_B         (1u << 22)
 #define DESC_L         (1u << 21)
+/* int error_code; int exception_is_int; u64 exception_next_eip; u64 dr[8]; void *bp[4];
+ * int old_exception: checked by calibration, not trusted. */
+#define OLD_EXCEPTION_AFTER_ERROR_CODE 112
 
 static const uint64_t fs_marker = 0x5EC0FF5E7DA7A1B5ULL;
 
 struct probe {
     bool stopped;
+    uint32_t intno;
 };
 
 static void probe_intr(uc_engine *uc, uint32_t intno, void *user)
 {
     ((struct probe *)user)->stopped = true;
+    ((struct probe *)user)->intno = intno;
     uc_emu_stop(uc);
 }
 
@@ -100,7 +105,22 @@ int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen)
     }
     if (lay->error_code == 0)
         goto out;
+    /* QEMU's "exception in flight", cleared only by its own delivery (which Unicorn skips): it
+     * must read #GP now, and a second #GP after clearing it must not become #DF. */
+    lay->old_exception = lay->error_code + OLD_EXCEPTION_AFTER_ERROR_CODE;
+    int32_t old;
+    memcpy(&old, blob + lay->old_exception, 4);
+    if (old != 13)
+        goto out;
+    old = -1;
+    memcpy((uint8_t *)ctx + lay->old_exception, &old, 4);
+    uc_context_restore(uc, ctx);
+    pr.stopped = false;
     uint64_t rip;
+    uc_reg_read(uc, UC_X86_REG_RIP, &rip);
+    uc_emu_start(uc, rip, 0, 0, 0); /* the same mov again */
+    if (!pr.stopped || pr.intno != 13)
+        goto out;
     uc_reg_read(uc, UC_X86_REG_RIP, &rip);
     rip += 2; /* skip the faulting mov */
     pr.stopped = false;
@@ -172,6 +192,7 @@ int x86_load_cs_ss(struct vcpu *v, uint16_t cs, uint64_t cs_desc, uint16_t ss, u
 
 void x86_last_exception_info(struct vcpu *v, uint32_t *error_code, bool *is_int)
 {
+    /* (clears QEMU's exception-in-flight mark: softkvm delivers, so nothing is in flight) */
     struct vm *vm = v->vm;
     struct x86_vm *xvm = vm->arch_state;
     struct x86_vcpu *xv = v->arch;
@@ -185,4 +206,11 @@ void x86_last_exception_info(struct vcpu *v, uint32_t *error_code, bool *is_int)
     memcpy(&ii, blob + xvm->layout.error_code + 4, 4);
     *error_code = ec;
     *is_int = ii != 0;
+    int32_t old;
+    memcpy(&old, (const uint8_t *)xv->scratch + xvm->layout.old_exception, 4);
+    if (old != -1) {
+        old = -1;
+        memcpy((uint8_t *)xv->scratch + xvm->layout.old_exception, &old, 4);
+        uc_context_restore(vm->uc, xv->scratch);
+    }
 }

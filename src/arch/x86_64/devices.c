@@ -11,5 +11,7 @@ int x86_devices_init(struct vm *vm)
         rc = debug_exit_init(vm, 0xF4);
     if (rc == 0)
         rc = test_device_init(vm, X86_TESTDEV);
+    if (rc == 0)
+        rc = lapic_init(vm);
     return rc;
 }

@@ -46,10 +46,55 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
     return false;
 }
 
+/* The CPU's I/O permission check: CPL <= IOPL, else the TSS I/O bitmap must allow every port
+ * of the access. (The engine does not make it.) */
+static bool pio_allowed(struct vm *vm, uint32_t port, int size)
+{
+    static const int ids[] = {UC_X86_REG_CR0, UC_X86_REG_RFLAGS, UC_X86_REG_CS};
+    uint64_t cr0 = 0, rflags = 0, cs = 0;
+    void *vals[] = {&cr0, &rflags, &cs};
+    uc_reg_read_batch(vm->uc, ids, vals, 3);
+    bool v86 = rflags & (1ULL << 17);
+    if (!(cr0 & 1) || (!v86 && (cs & 3) <= ((rflags >> 12) & 3)))
+        return true;
+    uc_x86_mmr tr = {0};
+    uc_reg_read(vm->uc, UC_X86_REG_TR, &tr);
+    struct x86_mmu mmu;
+    x86_read_mmu(vm, &mmu);
+    uint16_t base;
+    uint8_t bits[2];
+    uint64_t fla;
+    uint32_t pfec;
+    if (tr.limit < 0x67 ||
+        x86_read_virt(&vm->mem, &mmu, tr.base + 0x66, &base, 2, false, &fla, &pfec) != 0 ||
+        (uint64_t)base + port / 8 + 1 > tr.limit ||
+        x86_read_virt(&vm->mem, &mmu, tr.base + base + port / 8, bits, 2, false, &fla, &pfec) != 0)
+        return false;
+    uint32_t map = bits[0] | ((uint32_t)bits[1] << 8), mask = ((1u << size) - 1) << (port & 7);
+    return (map & mask) == 0;
+}
+
+/* A denied IN/OUT: the engine completes the instruction, so remember the state before it and
+ * turn it into #GP(0) at the instruction when the engine stops. */
+static void pio_fault(struct vm *vm)
+{
+    struct vcpu *v = cur(vm);
+    struct x86_vcpu *xv = v->arch;
+    uc_reg_read(vm->uc, UC_X86_REG_RIP, &xv->pio_fault_rip);
+    uc_reg_read(vm->uc, UC_X86_REG_RAX, &xv->pio_fault_rax);
+    v->exit.kind = EXIT_ARCH;
+    v->exit.intno = X86_GP;
+    uc_emu_stop(vm->uc);
+}
+
 static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *user)
 {
     struct vm *vm = user;
     uint64_t val;
+    if (!pio_allowed(vm, port, size)) {
+        pio_fault(vm);
+        return 0;
+    }
     vm->stats.pio++;
     iobus_read(vm, &vm->pio, port, (unsigned)size, &val);
     if (trace_enabled(vm)) {
@@ -63,6 +108,10 @@ static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *user)
 static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value, void *user)
 {
     struct vm *vm = user;
+    if (!pio_allowed(vm, port, size)) {
+        pio_fault(vm);
+        return;
+    }
     vm->stats.pio++;
     if (trace_enabled(vm)) {
         static const char *const keys[] = {"port", "size", "value"};
@@ -87,6 +136,11 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
     if (uc_open(UC_ARCH_X86, UC_MODE_64, &vm->uc) != UC_ERR_OK) {
         snprintf(err, errlen, "Unicorn cannot create an x86-64 engine");
         return -ENOTSUP;
+    }
+    if (vm->ncpus > 1 && (uc_context_alloc(vm->uc, &xvm->reset_ctx) != UC_ERR_OK ||
+                          uc_context_save(vm->uc, xvm->reset_ctx) != UC_ERR_OK)) {
+        snprintf(err, errlen, "out of host memory for vCPU state");
+        return -ENOMEM;
     }
     if (uc_mem_map_ptr(vm->uc, 0, vm->mem.size, UC_PROT_ALL, vm->mem.host) != UC_ERR_OK) {
         snprintf(err, errlen, "Unicorn refused to map %llu MiB of guest RAM",
@@ -197,6 +251,14 @@ static void x86_handle_exit(struct vcpu *v)
         x86_deliver_exception(v, vec, !soft && x86_vector_has_error_code(vec), ec, soft, cr2);
         break;
     }
+    case EXIT_ARCH: {
+        /* A denied port access (pio_fault): undo what the engine completed, raise #GP(0). */
+        struct x86_vcpu *xv = v->arch;
+        uc_reg_write(vm->uc, UC_X86_REG_RIP, &xv->pio_fault_rip);
+        uc_reg_write(vm->uc, UC_X86_REG_RAX, &xv->pio_fault_rax);
+        x86_deliver_exception(v, X86_GP, true, 0, false, 0);
+        break;
+    }
     case EXIT_MEM_FAULT:
         v->exit.pc = x86_get_pc(v);
         vm_stop(vm, OUTCOME_GUEST_CRASH, 0,
@@ -225,6 +287,9 @@ static void x86_destroy(struct vm *vm)
         free(xv);
         vm->vcpus[i].arch = NULL;
     }
+    struct x86_vm *xvm = vm->arch_state;
+    if (xvm != NULL && xvm->reset_ctx != NULL)
+        uc_context_free(xvm->reset_ctx);
     free(vm->arch_state);
     vm->arch_state = NULL;
 }
@@ -242,7 +307,9 @@ const struct arch_ops x86_64_arch_ops = {
     .set_pc = x86_set_pc,
     .classify = x86_classify,
     .handle_exit = x86_handle_exit,
-    .check_interrupts = NULL,
+    .check_interrupts = x86_check_interrupts,
+    .inject = x86_inject,
+    .timer_expired = lapic_timers_expired,
     .interrupts_enabled = x86_interrupts_enabled,
     .dump_regs = x86_dump_regs,
     .destroy = x86_destroy,

@@ -200,6 +200,23 @@ static int try_deliver(struct vcpu *v, const struct exc *e, uint32_t ext, struct
     return 0;
 }
 
+/* Length of the INT n (CD ib), INT3 (CC) or INTO (CE) that raised soft vector vec and left RIP
+ * after itself: the engine reports only the next RIP, so look at the bytes before it. */
+static unsigned soft_insn_len(struct vm *vm, unsigned vec, uint64_t rip)
+{
+    struct x86_mmu mmu;
+    x86_read_mmu(vm, &mmu);
+    uint8_t b[2] = {0, 0};
+    uint64_t fla;
+    uint32_t pfec;
+    if (rip >= 2 && x86_read_virt(&vm->mem, &mmu, rip - 2, b, 2, false, &fla, &pfec) == 0 &&
+        b[0] == 0xCD && b[1] == vec)
+        return 2;
+    if ((vec == X86_BP && b[1] == 0xCC) || (vec == X86_OF && b[1] == 0xCE))
+        return 1;
+    return 2;
+}
+
 static void triple_fault(struct vcpu *v, const struct exc *first)
 {
     uint64_t rip = 0;
@@ -241,6 +258,13 @@ void x86_deliver_exception(struct vcpu *v, unsigned vec, bool has_err, uint32_t 
                             vals);
             }
             return;
+        }
+        if (cur.soft) {
+            /* A fault raised while delivering INT n points at the INT, not past it. */
+            uint64_t rip;
+            uc_reg_read(vm->uc, UC_X86_REG_RIP, &rip);
+            rip -= soft_insn_len(vm, cur.vec, rip);
+            uc_reg_write(vm->uc, UC_X86_REG_RIP, &rip);
         }
         enum exc_class c1 = classify(&cur), c2 = classify(&f);
         if (c1 == DOUBLE_FAULT) {

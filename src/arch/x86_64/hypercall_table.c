@@ -12,5 +12,6 @@ int x86_hypercalls_init(struct vm *vm)
     if (rc != 0)
         return rc;
     vm->nhc = 1;
+    vm->pv_features = kvm_x86_implemented_features() & ~vm->cfg.hide_pv_features;
     return kvm_x86_hypercalls_register(t);
 }

@@ -2,6 +2,7 @@
 #ifndef SOFTKVM_ARCH_X86_H
 #define SOFTKVM_ARCH_X86_H
 
+#include "arch/x86_64/lapic.h"
 #include "softkvm/vm.h"
 
 /* Guest-physical layout of softkvm's boot area (docs/platform.md). */
@@ -12,6 +13,8 @@
 #define X86_STACK_TOP 0x9FFF0ULL
 #define X86_BOOT_END  0x100000ULL
 #define X86_TESTDEV   0xF0000000ULL
+#define X86_AP_STUB   0x4000ULL /* AP startup stub (real-mode entry after SIPI) and its stack */
+#define X86_AP_PT     0x5000ULL /* the stub page tables: PML4, PDPT, PD (0x5000-0x7FFF) */
 
 #define X86_SEL_CODE64 0x08
 #define X86_SEL_DATA   0x10
@@ -50,9 +53,10 @@ enum {
 
 /* Offsets into a saved Unicorn context, found by calibration (ctxpatch.c). */
 struct x86_ctx_layout {
-    size_t hflags;     /* uint32_t hflags */
-    size_t segs;       /* SegmentCache segs[6]: {u32 selector; u64 base; u32 limit; u32 flags} */
-    size_t error_code; /* int error_code; int exception_is_int follows */
+    size_t hflags;        /* uint32_t hflags */
+    size_t segs;          /* SegmentCache segs[6]: {u32 selector; u64 base; u32 limit; u32 flags} */
+    size_t error_code;    /* int error_code; int exception_is_int follows */
+    size_t old_exception; /* QEMU's exception in flight (-1 = none) */
 };
 
 /* The 64-bit state the hypercall and exception paths need, read in one batch. */
@@ -77,13 +81,15 @@ struct x86_hc_site {
 struct x86_vcpu {
     uc_context *scratch; /* for patching hidden segment state */
     struct x86_hc_site sites[X86_HC_SITES];
+    struct lapic lapic;
+    uint64_t pio_fault_rip, pio_fault_rax; /* state before a denied IN/OUT */
 };
 
 struct x86_vm {
     struct x86_ctx_layout layout;
     uint32_t cpuid0[4], cpuid1[4]; /* the CPU model's leaves 0 and 1 (EAX, EBX, ECX, EDX) */
-    uint32_t kvm_features;         /* CPUID 0x40000001 EAX: KVM_FEATURE_* softkvm implements */
     uint32_t kvm_hints;            /* CPUID 0x40000001 EDX */
+    uc_context *reset_ctx;         /* the engine's power-on state, for starting APs */
 };
 
 /* A guest-virtual access for the page walker. */
@@ -150,6 +156,17 @@ int x86_boot(struct vm *vm, char *err, size_t errlen);
 
 /* Register the KVM x86 hypercall table. */
 int x86_hypercalls_init(struct vm *vm);
+
+/* Interrupt delivery: the arch_ops check_interrupts / inject / timer_expired hooks. */
+bool x86_check_interrupts(struct vcpu *v);
+void x86_inject(struct vcpu *v);
+
+/* Put a stopped AP into the state the CPU has after STARTUP with vector (real mode at
+ * vector << 12, through softkvm's stub). */
+void x86_start_ap(struct vcpu *v, uint8_t vector);
+
+/* Write the AP startup stub and its page tables into the boot area. */
+void x86_write_ap_stub(struct vm *vm);
 
 /* Register-dump of the running vCPU. */
 void x86_dump_regs(struct vcpu *v, FILE *out);

@@ -1,0 +1,43 @@
+/* The virtual clock: a block hook counts executed guest blocks, ends slices, fires deadlines. */
+#include "softkvm/clock.h"
+
+#include <errno.h>
+
+#include "softkvm/vm.h"
+
+static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+    struct vm *vm = user;
+    vm->vclock.now += VCLOCK_NS_PER_BLOCK;
+    bool slice_over = ++vm->vclock.slice_used >= VCLOCK_SLICE_BLOCKS && vm->ncpus > 1;
+    if (slice_over || vm->vclock.now >= vm->vclock.deadline) {
+        if (vm->running != NULL && vm->running->exit.kind == EXIT_NONE)
+            vm->running->exit.kind = EXIT_SLICE;
+        uc_emu_stop(uc);
+    }
+}
+
+int vclock_enable(struct vm *vm)
+{
+    if (vm->vclock.enabled)
+        return 0;
+    uc_hook h;
+    if (uc_hook_add(vm->uc, &h, UC_HOOK_BLOCK, (void *)hook_block, vm, 1, 0) != UC_ERR_OK)
+        return -EINVAL;
+    /* Blocks translated before the hook existed would not call it. */
+    uc_ctl_flush_tb(vm->uc);
+    vm->vclock.enabled = true;
+    return 0;
+}
+
+void vclock_set_deadline(struct vm *vm, uint64_t deadline)
+{
+    vm->vclock.deadline = deadline;
+    if (deadline != UINT64_MAX)
+        vclock_enable(vm);
+}
+
+void vclock_new_slice(struct vm *vm)
+{
+    vm->vclock.slice_used = 0;
+}
