@@ -18,4 +18,9 @@ int debug_exit_init(struct vm *vm, uint64_t port);
  * status v & 0xFF; a write to offset 4 sends its low byte to the console; reads return 0. */
 int test_device_init(struct vm *vm, uint64_t base);
 
+/* QEMU's fw_cfg on the port bus: selector at port (16-bit write), data at port + 1 (byte reads
+ * walk the item). Items: 0x00 "QEMU", 0x01 ID (1), 0x03 RAM size (u64), 0x05 and 0x0f CPU count
+ * (u16), little-endian. */
+int fw_cfg_init(struct vm *vm, uint64_t port);
+
 #endif

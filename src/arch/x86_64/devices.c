@@ -13,5 +13,7 @@ int x86_devices_init(struct vm *vm)
         rc = test_device_init(vm, X86_TESTDEV);
     if (rc == 0)
         rc = lapic_init(vm);
+    if (rc == 0)
+        rc = fw_cfg_init(vm, 0x510);
     return rc;
 }
