@@ -35,7 +35,7 @@ bool x86_check_interrupts(struct vcpu *v)
 void x86_inject(struct vcpu *v)
 {
     struct lapic *a = vcpu_lapic(v);
-    if (!a->nmi_pending && lapic_pending_vector(a) < 0)
+    if (!a->nmi_pending && !a->irr_pending)
         return;
     vcpu_sync_pc(v);
     if (a->nmi_pending) {
@@ -47,6 +47,8 @@ void x86_inject(struct vcpu *v)
     if (!(vcpu_rflags(v) & RF_IF))
         return;
     int vec = lapic_pending_vector(a);
+    if (vec < 0)
+        return;
     lapic_ack(a, vec);
     x86_deliver_exception(v, (unsigned)vec, false, 0, false, 0);
 }

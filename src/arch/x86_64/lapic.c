@@ -78,6 +78,7 @@ void lapic_ack(struct lapic *a, int vector)
 {
     clear_bit(a->irr, vector);
     set_bit(a->isr, vector);
+    a->irr_pending = highest_bit(a->irr) >= 0;
 }
 
 static void eoi(struct lapic *a)
@@ -100,6 +101,7 @@ bool lapic_accept(struct vcpu *target, unsigned mode, uint8_t vector, bool level
             return false;
         }
         set_bit(a->irr, vector);
+        a->irr_pending = true;
         if (trig_level)
             set_bit(a->tmr, vector);
         else

@@ -30,6 +30,7 @@ struct lapic {
     uint64_t timer_start;    /* virtual ns when the count was (re)loaded */
     uint64_t timer_deadline; /* virtual ns of the next expiry; UINT64_MAX: none */
     bool nmi_pending;
+    bool irr_pending;  /* some IRR bit is set (a cheap test for the run loop) */
     bool init_pending; /* INIT received, waiting for STARTUP */
     bool sipi_pending;
     uint8_t sipi_vector;
