@@ -20,6 +20,16 @@ int vclock_enable(struct vm *vm);
  * the arch's timer callback runs then. UINT64_MAX cancels. Enables the clock if needed. */
 void vclock_set_deadline(struct vm *vm, uint64_t deadline);
 
+/* Ask the engine to stop at the next block boundary (the current instruction and block finish),
+ * so the run loop can deliver something a device just made pending. Needs the clock enabled. */
+void vclock_kick(struct vm *vm);
+
+/* For device callbacks running inside the engine: true if the clock is enabled. Otherwise asks
+ * for it (the run loop enables it after the engine stops) and stops the engine at the current
+ * instruction, which will execute again: the caller must then drop the access's side effects.
+ * (Enabling the block hook means flushing translated code, which cannot happen mid-block.) */
+bool vclock_ready(struct vm *vm);
+
 /* Start a new slice for the vCPU that is about to run. */
 void vclock_new_slice(struct vm *vm);
 

@@ -98,6 +98,8 @@ struct vclock {
     uint64_t now;        /* virtual ns since boot */
     uint64_t deadline;   /* stop the engine when now reaches this (UINT64_MAX: none) */
     uint64_t slice_used; /* blocks the running vCPU has used of its slice */
+    bool kick;           /* stop at the next block boundary */
+    bool want_enable;    /* a device asked for the clock from inside the engine */
 };
 
 struct vm {

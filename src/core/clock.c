@@ -10,7 +10,12 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     struct vm *vm = user;
     vm->vclock.now += VCLOCK_NS_PER_BLOCK;
     bool slice_over = ++vm->vclock.slice_used >= VCLOCK_SLICE_BLOCKS && vm->ncpus > 1;
-    if (slice_over || vm->vclock.now >= vm->vclock.deadline) {
+    if (vm->vclock.kick) {
+        vm->vclock.kick = false;
+        if (vm->running != NULL && vm->running->exit.kind == EXIT_NONE)
+            vm->running->exit.kind = EXIT_INTERRUPT;
+        uc_emu_stop(uc);
+    } else if (slice_over || vm->vclock.now >= vm->vclock.deadline) {
         if (vm->running != NULL && vm->running->exit.kind == EXIT_NONE)
             vm->running->exit.kind = EXIT_SLICE;
         uc_emu_stop(uc);
@@ -35,6 +40,22 @@ void vclock_set_deadline(struct vm *vm, uint64_t deadline)
     vm->vclock.deadline = deadline;
     if (deadline != UINT64_MAX)
         vclock_enable(vm);
+}
+
+void vclock_kick(struct vm *vm)
+{
+    vm->vclock.kick = true;
+}
+
+bool vclock_ready(struct vm *vm)
+{
+    if (vm->vclock.enabled)
+        return true;
+    vm->vclock.want_enable = true;
+    if (vm->running != NULL && vm->running->exit.kind == EXIT_NONE)
+        vm->running->exit.kind = EXIT_INTERRUPT;
+    uc_emu_stop(vm->uc);
+    return false;
 }
 
 void vclock_new_slice(struct vm *vm)

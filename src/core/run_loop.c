@@ -147,6 +147,11 @@ const struct vm_outcome *vm_run(struct vm *vm)
             break;
         }
         vm->stats.exits[v->exit.kind]++; /* after dispatch: handlers refine the kind */
+        if (vm->vclock.want_enable) {
+            vm->vclock.want_enable = false;
+            if (vclock_enable(vm) != 0)
+                vm_stop(vm, OUTCOME_HOST_ERROR, 0, "the engine refused the virtual clock's hook");
+        }
     }
     if (vm->running != NULL)
         vcpu_sync_pc(vm->running);

@@ -212,13 +212,14 @@ static void x86_classify(struct vcpu *v, int err)
         return;
     if (err == UC_ERR_OK) {
         /* HLT ends emulation without an error, with RIP past the F4 byte. */
-        struct x86_mmu mmu;
-        x86_read_mmu(vm, &mmu);
+        struct x86_regs r;
+        x86_read_regs(vm, &r);
+        struct x86_mmu mmu = {r.cr0, r.cr3, r.cr4, r.efer};
+        uint64_t la = x86_cs_base(vm, &r) + r.rip - 1;
         uint8_t b = 0;
         uint64_t fla;
         uint32_t pfec;
-        if (v->exit.pc > 0 &&
-            x86_read_virt(&vm->mem, &mmu, v->exit.pc - 1, &b, 1, false, &fla, &pfec) == 0 &&
+        if (r.rip > 0 && x86_read_virt(&vm->mem, &mmu, la, &b, 1, false, &fla, &pfec) == 0 &&
             b == 0xF4)
             v->exit.kind = EXIT_HALT;
         return;

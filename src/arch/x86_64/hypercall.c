@@ -32,7 +32,8 @@ static void foreign_hypercall(struct vcpu *v, const struct x86_regs *r, enum x86
     uint32_t pfec = 0;
     /* A write through the guest's page tables at the caller's privilege, as the emulator does:
      * a read-only code page gives the guest #PF (write), not #UD. */
-    int rc = x86_write_virt(&vm->mem, &mmu, r->rip, bytes, 3, cpl == 3, &fault_la, &pfec);
+    uint64_t la = x86_cs_base(vm, r) + r->rip;
+    int rc = x86_write_virt(&vm->mem, &mmu, la, bytes, 3, cpl == 3, &fault_la, &pfec);
     if (rc == -1) {
         x86_deliver_exception(v, X86_PF, true, pfec, false, fault_la);
         return;
@@ -43,7 +44,7 @@ static void foreign_hypercall(struct vcpu *v, const struct x86_regs *r, enum x86
                 (unsigned long long)r->rip);
         return;
     }
-    uc_ctl_remove_cache(vm->uc, r->rip, r->rip + 3);
+    uc_ctl_remove_cache(vm->uc, la, la + 3);
     vm->stats.patched_hypercalls++;
     if (trace_enabled(vm)) {
         static const char *const keys[] = {"from", "to"};
@@ -67,9 +68,10 @@ static enum x86_hc_insn decode_site(struct vcpu *v, struct x86_regs *r, struct x
     uint32_t pfec;
     gpa_t gpa;
     site->valid = false;
-    /* The CPU fetched these bytes to raise #UD, so they are mapped; code segments are flat. */
+    /* The CPU fetched these bytes to raise #UD, so they are mapped. */
+    uint64_t la = x86_cs_base(vm, r) + r->rip;
     uint8_t bytes[3];
-    if (x86_read_virt(&vm->mem, &mmu, r->rip, bytes, 3, false, &fault_la, &pfec) != 0)
+    if (x86_read_virt(&vm->mem, &mmu, la, bytes, 3, false, &fault_la, &pfec) != 0)
         return X86_HC_NONE;
     enum x86_hc_insn insn = x86_hc_decode(bytes);
     site->rip = r->rip;
@@ -77,8 +79,9 @@ static enum x86_hc_insn decode_site(struct vcpu *v, struct x86_regs *r, struct x
     site->cs = r->cs;
     site->mode64 = mode64;
     site->cpl = (uint8_t)cpl;
-    /* Cache only sites whose 3 bytes sit in one page: then one host pointer covers them. */
-    if (insn != X86_HC_NONE && (r->rip & 4095) <= 4093 &&
+    /* Cache only sites in flat code whose 3 bytes sit in one page: one host pointer covers them
+     * and RIP is the linear address. */
+    if (insn != X86_HC_NONE && la == r->rip && (r->rip & 4095) <= 4093 &&
         x86_translate(&vm->mem, &mmu, r->rip, X86_READ, false, &gpa, &pfec) == 0) {
         site->bytes = gmem_ptr(&vm->mem, gpa, 3);
         site->valid = site->bytes != NULL;

@@ -310,6 +310,8 @@ static void apic_write(struct vm *vm, void *opaque, uint64_t off, unsigned size,
     struct vcpu *v = vm->running != NULL ? vm->running : &vm->vcpus[0];
     struct lapic *a = vcpu_lapic(v);
     uint32_t val = (uint32_t)val64;
+    if (!vclock_ready(vm))
+        return; /* the write happens again once the clock runs */
     unsigned reg = (unsigned)(off & 0xFF0);
     if (reg >= 0x320 && reg <= 0x370) {
         uint32_t mask = reg == 0x320 ? 0x000710FF : 0x000117FF;
@@ -357,11 +359,10 @@ static void apic_write(struct vm *vm, void *opaque, uint64_t off, unsigned size,
     default:
         return;
     }
-    /* TPR, EOI, ICR, SVR may make an interrupt deliverable now: leave the engine so the run
-     * loop looks (the write itself completes first). */
-    if (vm->running != NULL && vm->running->exit.kind == EXIT_NONE)
-        vm->running->exit.kind = EXIT_INTERRUPT;
-    uc_emu_stop(vm->uc);
+    /* TPR, EOI, ICR, SVR may make an interrupt deliverable now: leave the engine at the next
+     * block boundary so the run loop looks. (Stopping inside this callback would make the
+     * engine execute the store again.) */
+    vclock_kick(vm);
 }
 
 static const struct io_ops apic_ops = {"lapic", apic_read, apic_write};

@@ -66,3 +66,14 @@ void x86_cpu_mode(struct vm *vm, const struct x86_regs *r, bool *mode64, unsigne
     else
         *mode64 = true; /* boot state: Unicorn's 64-bit CS before any GDT load */
 }
+
+uint64_t x86_cs_base(struct vm *vm, const struct x86_regs *r)
+{
+    if (!(r->cr0 & CR0_PE))
+        return (uint64_t)r->cs << 4; /* real mode */
+    struct x86_mmu mmu = {r->cr0, r->cr3, r->cr4, r->efer};
+    uint64_t desc;
+    if ((r->efer & EFER_LMA) || x86_read_descriptor(vm, &mmu, r->cs, &desc) != 0)
+        return 0; /* long mode: compatibility-mode code is assumed flat too */
+    return ((desc >> 16) & 0xFFFFFF) | (((desc >> 56) & 0xFF) << 24);
+}

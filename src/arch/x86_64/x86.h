@@ -135,6 +135,10 @@ void x86_read_mmu(struct vm *vm, struct x86_mmu *mmu);
  * selector is outside the table or unreadable. */
 int x86_read_descriptor(struct vm *vm, const struct x86_mmu *mmu, uint16_t sel, uint64_t *desc);
 
+/* The base of the running vCPU's CS: selector << 4 in real mode, the descriptor's base in legacy
+ * protected mode, 0 in long mode (compatibility-mode code segments are assumed flat). */
+uint64_t x86_cs_base(struct vm *vm, const struct x86_regs *r);
+
 /* Whether the running vCPU is in 64-bit mode (EFER.LMA and CS.L) and its CPL. */
 void x86_cpu_mode(struct vm *vm, const struct x86_regs *r, bool *mode64, unsigned *cpl);
 
