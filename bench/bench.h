@@ -28,4 +28,9 @@ typedef int (*bench_fn)(const struct bench_cfg *cfg, double *ns, double *base_ns
 
 int bench_x86_64(const struct bench_cfg *cfg, double *ns, double *base_ns);
 
+/* Run the prebuilt guest guests/NAME (e.g. "x86_64/hello") with ncpus vCPUs: wall time of the
+ * run in *wall_ns, what it printed in out. Returns 0 if it ended with status 0, else -1 (message
+ * printed). */
+int bench_guest_run(const char *name, unsigned ncpus, uint64_t *wall_ns, char *out, size_t outlen);
+
 #endif
