@@ -25,4 +25,12 @@
 #define KVM_HC_SCHED_YIELD         11
 #define KVM_HC_MAP_GPA_RANGE       12
 
+/* s390 DIAGNOSE 0x500 subcodes (r1): the old s390-virtio transport (0-2), virtio-ccw notify
+ * (arch/s390/include/uapi/asm/virtio-ccw.h) and QEMU's storage limit. */
+#define KVM_S390_VIRTIO_NOTIFY     0
+#define KVM_S390_VIRTIO_RESET      1
+#define KVM_S390_VIRTIO_SET_STATUS 2
+#define KVM_S390_VIRTIO_CCW_NOTIFY 3
+#define DIAG500_STORAGE_LIMIT      4
+
 #endif

@@ -12,6 +12,7 @@
 
 struct arch_ops;
 struct trace;
+struct notify_bus;
 
 enum cpu_vendor { VENDOR_INTEL = 0, VENDOR_AMD = 1 };
 
@@ -118,6 +119,7 @@ struct vm {
     uint64_t pv_features;              /* the KVM_FEATURE_* bits advertised to the guest */
     struct iobus pio;                  /* x86 port I/O */
     struct iobus mmio;                 /* memory-mapped devices */
+    struct notify_bus *notify_bus;     /* virtio-ccw notify bus (s390 DIAG 0x500), or NULL */
     struct trace *trace;
     struct vm_stats stats;
     struct vclock vclock;

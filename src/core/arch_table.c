@@ -2,9 +2,11 @@
 #include "softkvm/arch.h"
 
 extern const struct arch_ops x86_64_arch_ops;
+extern const struct arch_ops s390x_arch_ops;
 
 const struct arch_ops *const softkvm_arches[] = {
     &x86_64_arch_ops,
+    &s390x_arch_ops,
     NULL,
 };
 

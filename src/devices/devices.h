@@ -23,4 +23,10 @@ int test_device_init(struct vm *vm, uint64_t base);
  * (u16), little-endian. */
 int fw_cfg_init(struct vm *vm, uint64_t port);
 
+/* A virtio console whose queues (0 receiveq, 1 transmitq) are kicked through the notification
+ * bus as subchannel schid (s390 DIAGNOSE 0x500 subcode 3) and configured through 4 KiB of MMIO
+ * registers at base (docs/platform.md). Transmitted buffers go to the console. Creates the VM's
+ * notification bus if needed. Returns 0 or a negative errno. */
+int virtio_console_init(struct vm *vm, uint64_t base, uint32_t schid);
+
 #endif

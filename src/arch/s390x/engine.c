@@ -1,0 +1,168 @@
+/* The s390x backend's engine glue: engine setup, the hooks that record exits, exit dispatch. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/s390x/s390x.h"
+#include "softkvm/arch.h"
+
+struct vcpu *s390_cur(struct vm *vm)
+{
+    return vm->running != NULL ? vm->running : &vm->vcpus[0];
+}
+
+/* Program and SVC interruptions: record the class; exceptions.c reads the code and delivers. */
+static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+    struct vcpu *v = s390_cur(user);
+    v->exit.kind = EXIT_EXCEPTION;
+    v->exit.intno = intno;
+    uc_emu_stop(uc);
+}
+
+static int s390_init(struct vm *vm, char *err, size_t errlen)
+{
+    if (vm->ncpus != 1) {
+        snprintf(err, errlen, "s390x guests run on one vCPU (softkvm has no SIGP to start more)");
+        return -EINVAL;
+    }
+    struct s390_vm *s = calloc(1, sizeof(*s));
+    if (s == NULL) {
+        snprintf(err, errlen, "out of host memory");
+        return -ENOMEM;
+    }
+    vm->arch_state = s;
+    int rc = s390_ctx_calibrate(&s->lay, err, errlen);
+    if (rc != 0)
+        return rc;
+    if (uc_open(UC_ARCH_S390X, UC_MODE_BIG_ENDIAN, &vm->uc) != UC_ERR_OK) {
+        snprintf(err, errlen, "Unicorn cannot create an s390x engine");
+        return -ENOTSUP;
+    }
+    if (vm->mem.size > S390_TESTDEV) {
+        snprintf(err, errlen, "s390x guest RAM must end below the test device at 0x%llx",
+                 (unsigned long long)S390_TESTDEV);
+        return -EINVAL;
+    }
+    if (uc_mem_map_ptr(vm->uc, 0, vm->mem.size, UC_PROT_ALL, vm->mem.host) != UC_ERR_OK) {
+        snprintf(err, errlen, "Unicorn refused to map %llu MiB of guest RAM",
+                 (unsigned long long)(vm->mem.size >> 20));
+        return -ENOMEM;
+    }
+    /* Exits on, list empty: the engine runs until a hook stops it. No memory-access hooks: out
+     * of RAM the CPU itself raises addressing exceptions, and access hooks would slow every
+     * load and store of the guest. */
+    uc_ctl_exits_enable(vm->uc);
+    uc_hook h;
+    if (uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, vm, 1, 0) != UC_ERR_OK ||
+        uc_context_alloc(vm->uc, &s->ctx) != UC_ERR_OK || s390_traps_init(vm) != 0) {
+        snprintf(err, errlen, "Unicorn refused an s390x hook");
+        return -ENOTSUP;
+    }
+    struct s390_vcpu *sv = calloc(1, sizeof(*sv));
+    if (sv == NULL) {
+        snprintf(err, errlen, "out of host memory for vCPU state");
+        return -ENOMEM;
+    }
+    vm->vcpus[0].arch = sv;
+    rc = s390_hypercalls_init(vm);
+    if (rc == 0)
+        rc = s390_devices_init(vm);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot set up the s390x hypercalls and devices: %s", strerror(-rc));
+        return rc;
+    }
+    return 0;
+}
+
+static uint64_t s390_get_pc(struct vcpu *v)
+{
+    uint64_t pc = 0;
+    uc_reg_read(v->vm->uc, UC_S390X_REG_PC, &pc);
+    return pc;
+}
+
+static void s390_set_pc(struct vcpu *v, uint64_t pc)
+{
+    uc_reg_write(v->vm->uc, UC_S390X_REG_PC, &pc);
+}
+
+static void s390_classify(struct vcpu *v, int err)
+{
+    v->exit.pc = s390_get_pc(v);
+    if (v->exit.kind != EXIT_NONE)
+        return;
+    if (err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_READ_UNMAPPED ||
+        err == UC_ERR_WRITE_UNMAPPED) {
+        vm_stop(v->vm, OUTCOME_GUEST_CRASH, 0,
+                "vCPU %u: access to nothing mapped at PSW address 0x%" PRIx64 ": %s", v->id,
+                v->exit.pc, uc_strerror((uc_err)err));
+        return;
+    }
+    vm_stop(v->vm, OUTCOME_HOST_ERROR, 0, "vCPU %u: the engine stopped at 0x%" PRIx64 ": %s", v->id,
+            v->exit.pc, err == UC_ERR_OK ? "no reason recorded" : uc_strerror((uc_err)err));
+}
+
+static void s390_handle_exit(struct vcpu *v)
+{
+    struct s390_vcpu *sv = v->arch;
+    switch (v->exit.kind) {
+    case EXIT_HYPERCALL:
+        s390_handle_diag(v);
+        break;
+    case EXIT_EXCEPTION:
+        s390_handle_interruption(v);
+        break;
+    case EXIT_ARCH:
+        if (sv->why == S390_EXIT_NEW_SITES)
+            s390_traps_new_sites(v);
+        break;
+    default:
+        break;
+    }
+}
+
+static bool s390_interrupts_enabled(struct vcpu *v)
+{
+    uint64_t mask = 0;
+    uc_reg_read(v->vm->uc, UC_S390X_REG_PSWM, &mask);
+    return (mask & (PSW_MASK_IO | PSW_MASK_EXT)) != 0;
+}
+
+static void s390_destroy(struct vm *vm)
+{
+    struct s390_vm *s = vm->arch_state;
+    for (unsigned i = 0; i < vm->ncpus; i++) {
+        free(vm->vcpus[i].arch);
+        vm->vcpus[i].arch = NULL;
+    }
+    if (s != NULL) {
+        s390_traps_release(vm);
+        if (s->ctx != NULL)
+            uc_context_free(s->ctx);
+        free(s);
+    }
+    vm->arch_state = NULL;
+}
+
+const struct arch_ops s390x_arch_ops = {
+    .name = "s390x",
+    .elf_machine = 22, /* EM_S390 */
+    .elf_class = 2,
+    .elf_data = 2,
+    .reserved_lo = 0,
+    .reserved_hi = S390_BOOT_END,
+    .init = s390_init,
+    .boot = s390_boot,
+    .get_pc = s390_get_pc,
+    .set_pc = s390_set_pc,
+    .classify = s390_classify,
+    .handle_exit = s390_handle_exit,
+    .check_interrupts = NULL,
+    .inject = NULL,
+    .timer_expired = NULL,
+    .interrupts_enabled = s390_interrupts_enabled,
+    .dump_regs = s390_dump_regs,
+    .destroy = s390_destroy,
+};
