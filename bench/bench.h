@@ -27,6 +27,7 @@ void bench_report(const char *arch, double *ns, double *base_ns, unsigned n);
 typedef int (*bench_fn)(const struct bench_cfg *cfg, double *ns, double *base_ns);
 
 int bench_x86_64(const struct bench_cfg *cfg, double *ns, double *base_ns);
+int bench_s390x(const struct bench_cfg *cfg, double *ns, double *base_ns);
 
 /* Run the prebuilt guest guests/NAME (e.g. "x86_64/hello") with ncpus vCPUs: wall time of the
  * run in *wall_ns, what it printed in out. Returns 0 if it ended with status 0, else -1 (message

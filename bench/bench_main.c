@@ -39,6 +39,7 @@ static const struct {
     bench_fn fn;
 } benches[] = {
     {"x86_64", bench_x86_64},
+    {"s390x", bench_s390x},
 };
 
 int main(int argc, char **argv)

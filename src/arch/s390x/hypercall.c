@@ -53,17 +53,17 @@ void s390_handle_diag(struct vcpu *v)
         v->exit.kind = EXIT_ARCH;
         return;
     }
-    static const int ids[17] = {
-        UC_S390X_REG_PSWM, UC_S390X_REG_R0,  UC_S390X_REG_R1,  UC_S390X_REG_R2,  UC_S390X_REG_R3,
-        UC_S390X_REG_R4,   UC_S390X_REG_R5,  UC_S390X_REG_R6,  UC_S390X_REG_R7,  UC_S390X_REG_R8,
-        UC_S390X_REG_R9,   UC_S390X_REG_R10, UC_S390X_REG_R11, UC_S390X_REG_R12, UC_S390X_REG_R13,
-        UC_S390X_REG_R14,  UC_S390X_REG_R15,
-    };
-    uint64_t mask = 0, gpr[16] = {0};
-    void *vals[17] = {&mask};
-    for (int i = 0; i < 16; i++)
-        vals[1 + i] = &gpr[i];
-    uc_reg_read_batch(vm->uc, ids, vals, 17);
+    /* One batch: the PSW mask and r1..r7 (subcode, arguments); the base register only when it
+     * is another one. Arrays are filled element by element: no zeroing on this hot path. */
+    static const int ids[8] = {UC_S390X_REG_PSWM, UC_S390X_REG_R1, UC_S390X_REG_R2,
+                               UC_S390X_REG_R3,   UC_S390X_REG_R4, UC_S390X_REG_R5,
+                               UC_S390X_REG_R6,   UC_S390X_REG_R7};
+    uint64_t mask, gpr[16];
+    void *vals[8] = {&mask, &gpr[1], &gpr[2], &gpr[3], &gpr[4], &gpr[5], &gpr[6], &gpr[7]};
+    uc_reg_read_batch(vm->uc, ids, vals, 8);
+    gpr[0] = 0;
+    if (d.b2 == 0 || d.b2 > 7)
+        uc_reg_read(vm->uc, UC_S390X_REG_R0 + d.b2, &gpr[d.b2]);
 
     /* KVM checks the privilege before looking at the function code. */
     if (mask & PSW_MASK_PSTATE) {

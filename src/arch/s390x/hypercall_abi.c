@@ -1,8 +1,6 @@
 /* The s390 DIAGNOSE hypercall ABI as pure functions: decoding, function code, register mapping. */
 #include "arch/s390x/hypercall_abi.h"
 
-#include <string.h>
-
 #include "arch/s390x/psw.h"
 
 bool s390_diag_decode(const uint8_t b[4], struct s390_diag *d)
@@ -24,10 +22,9 @@ uint16_t s390_diag_code(const struct s390_diag *d, const uint64_t gpr[16])
 
 void s390_hc_make_call(const uint64_t gpr[16], uint64_t psw_mask, struct hc_call *call)
 {
-    memset(call, 0, sizeof(*call));
     call->nr = gpr[1];
-    for (unsigned i = 0; i < S390_DIAG_NARGS; i++)
-        call->args[i] = gpr[2 + i];
+    for (unsigned i = 0; i < HC_MAX_ARGS; i++)
+        call->args[i] = i < S390_DIAG_NARGS ? gpr[2 + i] : 0;
     call->op_64bit = (psw_mask & PSW_MASK_64) == PSW_MASK_64;
     call->cpl = (psw_mask & PSW_MASK_PSTATE) ? 3 : 0;
 }

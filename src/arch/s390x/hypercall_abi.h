@@ -23,10 +23,10 @@ bool s390_diag_decode(const uint8_t b[4], struct s390_diag *d);
  * instead; softkvm follows KVM. */
 uint16_t s390_diag_code(const struct s390_diag *d, const uint64_t gpr[16]);
 
-/* Fill call for DIAGNOSE 0x500 from the general registers and the PSW mask: nr = r1 (all 64
- * bits, as KVM reads it), args[0..5] = r2..r7, op_64bit = 64-bit addressing mode, cpl = 3 in
- * problem state, 0 in supervisor state. No truncation in 24- or 31-bit mode: the registers are
- * 64-bit whatever the addressing mode. */
+/* Fill call for DIAGNOSE 0x500 from the general registers and the PSW mask (only gpr[1..7] are
+ * read): nr = r1 (all 64 bits, as KVM reads it), args[0..5] = r2..r7, the others 0, op_64bit =
+ * 64-bit addressing mode, cpl = 3 in problem state, 0 in supervisor state. No truncation in 24- or
+ * 31-bit mode: the registers are 64-bit whatever the addressing mode. */
 void s390_hc_make_call(const uint64_t gpr[16], uint64_t psw_mask, struct hc_call *call);
 
 /* The value r2 holds after the call: res->ret, or old_r2 when the handler asked to leave the
