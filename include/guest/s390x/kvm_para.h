@@ -10,9 +10,8 @@
 #define KVM_S390_VIRTIO_NOTIFY     0 /* old s390-virtio transport: specification exception */
 #define KVM_S390_VIRTIO_RESET      1 /* idem */
 #define KVM_S390_VIRTIO_SET_STATUS 2 /* idem */
-#define KVM_S390_VIRTIO_CCW_NOTIFY 3 /* r2 schid, r3 queue, r4 cookie -> r2 new cookie or -EINVAL  \
-                                      */
-#define DIAG500_STORAGE_LIMIT 4      /* -> r2 the highest usable absolute address */
+#define KVM_S390_VIRTIO_CCW_NOTIFY 3 /* r2 schid, r3 queue, r4 cookie: r2 = cookie or -EINVAL */
+#define DIAG500_STORAGE_LIMIT      4 /* r2 = the highest usable absolute address */
 
 /* ---- Return codes (returned negated in r2) ---- */
 #define KVM_ENOSYS     1000

@@ -27,6 +27,8 @@ int kmain(const struct skvm_boot_info *bi)
     for (int c = 1; c < 16; c++)
         if (c != 14)
             EXPECT_EQ(e->cr[c], 0);
+    EXPECT_EQ(s390_read_cr(0), 0xE0);
+    EXPECT_EQ(s390_read_cr(14), 0xC2000000);
     EXPECT_EQ(e->prefix, 0);
     EXPECT_EQ(s390_prefix(), 0);
 
