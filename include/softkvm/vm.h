@@ -24,6 +24,7 @@ struct vm_config {
     bool hypercall_patching;   /* x86: patch the foreign instruction (KVM's default quirk) */
     const char *trace_path;    /* NULL: no trace */
     const char *cpu_model;     /* arch-specific CPU model name, NULL for the default */
+    const char *hcall_style;   /* hypercall style (PowerPC: "pr", "hv"), NULL for the default */
     FILE *console;             /* where guest console output goes (stdout in the CLI) */
     bool enforce_pv_features;  /* KVM_CAP_ENFORCE_PV_FEATURE_CPUID: hidden feature = -ENOSYS */
     uint64_t hide_pv_features; /* KVM_FEATURE_* bits not to advertise */

@@ -12,6 +12,10 @@ const char cli_usage[] =
     "  --smp N                         vCPUs (default 1, range 1-64)\n"
     "  --cpu-vendor intel|amd          which hypercall instruction is native (default intel)\n"
     "  --no-hypercall-patching         foreign instruction gets #UD instead of being patched\n"
+    "  --cpu MODEL                     CPU model (PowerPC: ppc 7457a (default), 750, 7448...;\n"
+    "                                  ppc64 power10); an unknown name lists the models\n"
+    "  --hcall-style pr|hv             PowerPC hypercall instruction in the device tree: pr\n"
+    "                                  (default: r0 magic + sc) or hv (sc 1)\n"
     "  --trace FILE                    one JSON object per line per exit/hypercall\n"
     "  --stats                         print per-hypercall and per-exit counts at the end\n"
     "  --enforce-pv-cpuid              a hypercall whose KVM feature bit is hidden answers\n"
@@ -142,6 +146,20 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 snprintf(err, errlen, "--cpu-vendor takes 'intel' or 'amd'");
                 return -1;
             }
+            i++;
+        } else if (strcmp(a, "--cpu") == 0) {
+            if (val == NULL || val[0] == '\0' || val[0] == '-') {
+                snprintf(err, errlen, "--cpu needs a CPU model name, e.g. --cpu 750");
+                return -1;
+            }
+            o->cfg.cpu_model = val; /* the backend checks it against its models */
+            i++;
+        } else if (strcmp(a, "--hcall-style") == 0) {
+            if (val == NULL || (strcmp(val, "pr") != 0 && strcmp(val, "hv") != 0)) {
+                snprintf(err, errlen, "--hcall-style takes 'pr' or 'hv'");
+                return -1;
+            }
+            o->cfg.hcall_style = val;
             i++;
         } else if (strcmp(a, "--no-hypercall-patching") == 0) {
             o->cfg.hypercall_patching = false;

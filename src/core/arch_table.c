@@ -3,10 +3,14 @@
 
 extern const struct arch_ops x86_64_arch_ops;
 extern const struct arch_ops s390x_arch_ops;
+extern const struct arch_ops ppc_arch_ops;
+extern const struct arch_ops ppc64_arch_ops;
 
 const struct arch_ops *const softkvm_arches[] = {
     &x86_64_arch_ops,
     &s390x_arch_ops,
+    &ppc_arch_ops,
+    &ppc64_arch_ops,
     NULL,
 };
 
