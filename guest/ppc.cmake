@@ -26,6 +26,7 @@ set(SOFTKVM_PPC_SDK_SOURCES
     ${_skvm_ppc_dir}/crt0.S ${_skvm_ppc_dir}/vectors.S ${_skvm_ppc_dir}/hcall.S
     ${_skvm_ppc_dir}/usermode.S ${_skvm_ppc_dir}/init.c ${_skvm_ppc_dir}/trap.c
     ${_skvm_ppc_dir}/fdt.c ${_skvm_ppc_dir}/paravirt.c ${_skvm_ppc_dir}/console.c
+    ${_skvm_ppc_dir}/user.c
     ${_skvm_ppc_root}/guest/common/printf.c ${_skvm_ppc_root}/guest/common/runtime.c
     ${_skvm_ppc_root}/guest/common/string.c
     CACHE INTERNAL "sources of the PowerPC guest SDK")

@@ -138,6 +138,15 @@ void ppc_user_return(struct ppc_regs *r, long value);
 /* A 0xC00 handler that returns the problem-state r3 through ppc_user_return. */
 void ppc_user_sc_return(struct ppc_regs *r);
 
+/* The sc problem-state code reaches when fn returns (its address + 4 is SRR0 then). */
+extern char ppc_user_exit[];
+
+/* The code address of a C function (ppc64 ELFv1 function pointers point to descriptors). */
+static inline unsigned long ppc_code_addr(const void *fn)
+{
+    return PPC64 ? *(const unsigned long *)fn : (unsigned long)fn;
+}
+
 /* ---- Device tree ---- */
 extern const void *ppc_fdt; /* r3 at entry */
 
