@@ -95,7 +95,6 @@ void ppc_inject(struct vcpu *v)
         window_set(v, true);
         return;
     }
-    window_set(v, false);
     uint64_t pc = ppc_resume_pc(v);
     /* Book3S priority: external before decrementer. The external line is level-triggered (it
      * stays pending until the device lowers it); the decrementer's is consumed by delivery. */
@@ -105,6 +104,9 @@ void ppc_inject(struct vcpu *v)
         pv->pending &= ~PPC_IRQ_DEC;
         ppc_deliver(v, PPC_VEC_DECR, pc, 0);
     }
+    /* The handler runs with EE = 0: whatever is still pending waits for its rfi, which causes
+     * no exit, so the window stays open for it. */
+    window_set(v, pv->pending != 0);
 }
 
 void ppc_idle(struct vcpu *v)
