@@ -28,6 +28,11 @@ typedef int (*bench_fn)(const struct bench_cfg *cfg, double *ns, double *base_ns
 
 int bench_x86_64(const struct bench_cfg *cfg, double *ns, double *base_ns);
 int bench_s390x(const struct bench_cfg *cfg, double *ns, double *base_ns);
+int bench_ppc(const struct bench_cfg *cfg, double *ns, double *base_ns);
+int bench_ppc64(const struct bench_cfg *cfg, double *ns, double *base_ns);
+
+/* The x86-64 SMP lines (pv_spinlock, ipi_roundtrip), printed here. Returns 0 or -1. */
+int bench_smp(const struct bench_cfg *cfg);
 
 /* Run the prebuilt guest guests/NAME (e.g. "x86_64/hello") with ncpus vCPUs: wall time of the
  * run in *wall_ns, what it printed in out. Returns 0 if it ended with status 0, else -1 (message

@@ -89,6 +89,9 @@ void trap_print(const struct trap_frame *f)
 
 void trap_dispatch(struct trap_frame *f)
 {
+    /* Taken in x86_safe_halt's STI shadow: resume after the HLT, the event has arrived. */
+    if (f->rip == (uintptr_t)x86_safe_halt_hlt)
+        f->rip++;
     trap_handler_fn fn = handlers[f->vector & 0xFF];
     if (fn != NULL) {
         fn(f);

@@ -60,4 +60,15 @@ isr_common:
     addq $16, %rsp              /* vector and error code */
     iretq
 
+/* void x86_safe_halt(void): STI;HLT with a known HLT address (see x86.h). */
+    .globl x86_safe_halt
+    .type x86_safe_halt, @function
+x86_safe_halt:
+    sti
+    .globl x86_safe_halt_hlt
+x86_safe_halt_hlt:
+    hlt
+    ret
+    .size x86_safe_halt, . - x86_safe_halt
+
     .section .note.GNU-stack, "", @progbits

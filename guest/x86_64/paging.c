@@ -136,6 +136,9 @@ void x86_pt_init(const struct skvm_boot_info *bi)
     }
     uint64_t td = bi->testdev_base != 0 ? bi->testdev_base : SKVM_TESTDEV_BASE;
     *x86_pt_pte(td, true) = td | X86_PTE_P | X86_PTE_W | X86_PTE_PCD | X86_PTE_PWT;
+    /* The local APIC page, as softkvm's tables map it (docs/platform.md). */
+    *x86_pt_pte(0xFEE00000ull, true) =
+        0xFEE00000ull | X86_PTE_P | X86_PTE_W | X86_PTE_PCD | X86_PTE_PWT;
     x86_write_cr3((uint64_t)(uintptr_t)pml4);
 }
 

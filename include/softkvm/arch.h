@@ -51,6 +51,10 @@ struct arch_ops {
      * deadline. May be NULL. */
     void (*timer_expired)(struct vm *vm);
 
+    /* Whether a timer expiry could make some halted vCPU runnable (when all are halted, the
+     * clock skips to the next deadline only then). May be NULL: assume it could. */
+    bool (*timer_can_wake)(struct vm *vm);
+
     /* Whether the vCPU currently accepts maskable interrupts (x86 RFLAGS.IF, PPC MSR[EE]...). */
     bool (*interrupts_enabled)(struct vcpu *vcpu);
 

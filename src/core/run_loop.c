@@ -102,7 +102,8 @@ const struct vm_outcome *vm_run(struct vm *vm)
             vm->arch->timer_expired(vm);
         struct vcpu *v = sched_next(vm);
         if (v == NULL) {
-            if (vm->vclock.deadline != UINT64_MAX && vm->vclock.deadline > vm->vclock.now) {
+            if (vm->vclock.deadline != UINT64_MAX && vm->vclock.deadline > vm->vclock.now &&
+                (vm->arch->timer_can_wake == NULL || vm->arch->timer_can_wake(vm))) {
                 /* Everyone sleeps until a timer: skip the idle virtual time. */
                 vm->vclock.now = vm->vclock.deadline;
                 continue;

@@ -75,7 +75,8 @@ static enum hc_action hc_send_ipi(struct vm *vm, struct vcpu *v, const struct hc
     }
     uint64_t min = (uint32_t)call->args[2], cluster = call->op_64bit ? 64 : 32;
     uint64_t count = send_ipi_walk(vm, call->args[0], min, icr);
-    count += send_ipi_walk(vm, call->args[1], min + cluster, icr);
+    /* KVM keeps min in a u32: the second window's start wraps at 2^32. */
+    count += send_ipi_walk(vm, call->args[1], (uint32_t)(min + cluster), icr);
     res->ret = (int64_t)count;
     return HC_DONE;
 }

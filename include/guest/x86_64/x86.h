@@ -104,6 +104,59 @@ static inline uint64_t x86_rdmsr(uint32_t msr)
     return ((uint64_t)hi << 32) | lo;
 }
 
+static inline void x86_wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+#define X86_MSR_EFER    0xC0000080u
+#define X86_MSR_FS_BASE 0xC0000100u
+#define X86_MSR_GS_BASE 0xC0000101u
+
+/* Interrupt flag: cli, sti, and save-and-disable / restore pairs. */
+static inline void x86_cli(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+
+static inline void x86_sti(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
+
+/* Returns RFLAGS before disabling interrupts (for x86_irq_restore). */
+static inline uint64_t x86_irq_save(void)
+{
+    uint64_t f;
+    __asm__ volatile("pushfq\n\tpopq %0\n\tcli" : "=r"(f) : : "memory");
+    return f;
+}
+
+static inline void x86_irq_restore(uint64_t flags)
+{
+    if (flags & (1ul << 9))
+        __asm__ volatile("sti" ::: "memory");
+}
+
+/* HLT as is (interrupts as they are). */
+static inline void x86_hlt(void)
+{
+    __asm__ volatile("hlt" ::: "memory");
+}
+
+/* STI;HLT (isr.S): on a CPU the STI shadow covers the HLT, so an interrupt already pending wakes
+ * the HLT rather than being taken before it and leaving the HLT to sleep. In case an interrupt is
+ * taken between the two anyway (see tests/guest/x86_64/smp_sti_shadow.c), trap_dispatch moves a
+ * frame whose RIP is x86_safe_halt_hlt past the HLT before calling the handler: the wake-up is
+ * not lost. */
+void x86_safe_halt(void);
+extern char x86_safe_halt_hlt[];
+
+static inline void x86_pause(void)
+{
+    __asm__ volatile("pause" ::: "memory");
+}
+
 static inline uint64_t x86_read_rflags(void)
 {
     uint64_t v;
@@ -278,8 +331,9 @@ unsigned trap_total(void);
 /* ---- Paging ----
  * The guest builds its own 4-level tables (softkvm's tables are supervisor-only and use 2 MiB
  * pages, so they cannot express per-page U/W/P changes). x86_pt_init() identity-maps RAM from the
- * boot info and the test-device page: 4 KiB pages from 4 KiB up to the 2 MiB boundary above the
- * kernel image, 2 MiB pages for the rest; page 0 is left unmapped so NULL accesses fault. All
+ * boot info, the test-device page and the local APIC page (uncached): 4 KiB pages from 4 KiB up to
+ * the 2 MiB boundary above the kernel image, 2 MiB pages for the rest; page 0 is left unmapped so
+ * NULL accesses fault. All
  * entries are present, writable, executable and supervisor-only; non-leaf entries always carry U
  * and W, so a leaf's own bits decide. The tables come from a static pool in .bss, and CR3 is
  * switched to them. Other helpers split 2 MiB pages on demand. */

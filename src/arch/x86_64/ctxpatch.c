@@ -4,18 +4,19 @@
 
 #include "arch/x86_64/x86.h"
 
-#define HF_CPL_MASK    0x3u
-#define HF_CS32_MASK   (1u << 4)
-#define HF_SS32_MASK   (1u << 5)
-#define HF_ADDSEG_MASK (1u << 6)
-#define HF_LMA_MASK    (1u << 14)
-#define HF_CS64_MASK   (1u << 15)
-#define SEG_SIZE       24 /* {u32 selector; u64 base; u32 limit; u32 flags} */
-#define SEG_CS         1
-#define SEG_SS         2
-#define SEG_FS         4
-#define DESC_B         (1u << 22)
-#define DESC_L         (1u << 21)
+#define HF_CPL_MASK         0x3u
+#define HF_INHIBIT_IRQ_MASK (1u << 3)
+#define HF_CS32_MASK        (1u << 4)
+#define HF_SS32_MASK        (1u << 5)
+#define HF_ADDSEG_MASK      (1u << 6)
+#define HF_LMA_MASK         (1u << 14)
+#define HF_CS64_MASK        (1u << 15)
+#define SEG_SIZE            24 /* {u32 selector; u64 base; u32 limit; u32 flags} */
+#define SEG_CS              1
+#define SEG_SS              2
+#define SEG_FS              4
+#define DESC_B              (1u << 22)
+#define DESC_L              (1u << 21)
 /* int error_code; int exception_is_int; u64 exception_next_eip; u64 dr[8]; void *bp[4];
  * int old_exception: checked by calibration, not trusted. */
 #define OLD_EXCEPTION_AFTER_ERROR_CODE 112
@@ -213,4 +214,16 @@ void x86_last_exception_info(struct vcpu *v, uint32_t *error_code, bool *is_int)
         memcpy((uint8_t *)xv->scratch + xvm->layout.old_exception, &old, 4);
         uc_context_restore(vm->uc, xv->scratch);
     }
+}
+
+bool x86_irq_shadow(struct vcpu *v)
+{
+    struct vm *vm = v->vm;
+    struct x86_vm *xvm = vm->arch_state;
+    struct x86_vcpu *xv = v->arch;
+    if (uc_context_save(vm->uc, xv->scratch) != UC_ERR_OK)
+        return false;
+    uint32_t hf;
+    memcpy(&hf, (const uint8_t *)xv->scratch + xvm->layout.hflags, 4);
+    return (hf & HF_INHIBIT_IRQ_MASK) != 0;
 }

@@ -311,6 +311,7 @@ const struct arch_ops x86_64_arch_ops = {
     .check_interrupts = x86_check_interrupts,
     .inject = x86_inject,
     .timer_expired = lapic_timers_expired,
+    .timer_can_wake = lapic_timer_can_wake,
     .interrupts_enabled = x86_interrupts_enabled,
     .dump_regs = x86_dump_regs,
     .destroy = x86_destroy,

@@ -18,6 +18,11 @@ static uint64_t vcpu_rflags(struct vcpu *v)
     return rflags;
 }
 
+bool x86_vcpu_irq_enabled(struct vcpu *v)
+{
+    return (vcpu_rflags(v) & RF_IF) != 0;
+}
+
 bool x86_check_interrupts(struct vcpu *v)
 {
     struct lapic *a = vcpu_lapic(v);
@@ -47,7 +52,9 @@ void x86_inject(struct vcpu *v)
     if (!(vcpu_rflags(v) & RF_IF))
         return;
     int vec = lapic_pending_vector(a);
-    if (vec < 0)
+    /* In the STI / MOV SS shadow the next exit delivers it; a completed hypercall was the
+     * instruction after STI, so its shadow is over (KVM skips the instruction, ending it). */
+    if (vec < 0 || (v->exit.kind != EXIT_HYPERCALL && x86_irq_shadow(v)))
         return;
     lapic_ack(a, vec);
     x86_deliver_exception(v, (unsigned)vec, false, 0, false, 0);

@@ -88,6 +88,8 @@ static void eoi(struct lapic *a)
         clear_bit(a->isr, v);
 }
 
+static void update_deadline(struct vm *vm);
+
 bool lapic_accept(struct vcpu *target, unsigned mode, uint8_t vector, bool level, bool trig_level)
 {
     struct lapic *a = vcpu_lapic(target);
@@ -122,9 +124,15 @@ bool lapic_accept(struct vcpu *target, unsigned mode, uint8_t vector, bool level
         if (!level && trig_level)
             return false; /* INIT level de-assert: no effect on modern CPUs */
         if (target->id != 0) {
+            /* INIT resets the APIC (software-disabled, nothing pending, LVTs masked: fixed
+             * IPIs are refused from now on) and the AP waits for STARTUP. */
+            uint64_t deadline = a->timer_deadline;
+            lapic_reset(a, a->id);
             a->init_pending = true;
-            a->started = false;
             target->state = VCPU_STOPPED;
+            target->pv_unhalted = false;
+            if (deadline != UINT64_MAX)
+                update_deadline(target->vm);
         }
         return true;
     case APIC_DM_STARTUP:
@@ -153,6 +161,7 @@ unsigned lapic_send_icr(struct vcpu *src, uint32_t lo, uint32_t hi)
     unsigned mode = (lo >> 8) & 7, shorthand = (lo >> 18) & 3, count = 0;
     uint8_t vector = (uint8_t)lo, dest = (uint8_t)(hi >> 24);
     bool level = lo & ICR_LEVEL, trig = lo & ICR_TRIGGER;
+    struct vcpu *lowest = NULL;
     for (unsigned i = 0; i < vm->ncpus; i++) {
         struct vcpu *t = &vm->vcpus[i];
         struct lapic *a = vcpu_lapic(t);
@@ -174,9 +183,18 @@ unsigned lapic_send_icr(struct vcpu *src, uint32_t lo, uint32_t hi)
                 hit = dest == 0xFF || dest == a->id;
             break;
         }
+        if (hit && mode == APIC_DM_LOWEST) {
+            /* One destination takes it: the enabled APIC with the lowest task priority (the
+             * lowest APIC ID among equals), as KVM's lowest-priority arbitration does. */
+            if ((a->svr & SVR_ENABLE) && (lowest == NULL || a->tpr < vcpu_lapic(lowest)->tpr))
+                lowest = t;
+            continue;
+        }
         if (hit && lapic_accept(t, mode, vector, level, trig))
             count++;
     }
+    if (lowest != NULL && lapic_accept(lowest, APIC_DM_FIXED, vector, level, trig))
+        count++;
     return count;
 }
 
@@ -217,6 +235,18 @@ static uint32_t timer_current(struct vm *vm, const struct lapic *a)
     if (elapsed >= a->timer_init)
         return 0;
     return a->timer_init - (uint32_t)elapsed;
+}
+
+bool lapic_timer_can_wake(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->ncpus; i++) {
+        struct vcpu *v = &vm->vcpus[i];
+        struct lapic *a = vcpu_lapic(v);
+        if (v->state == VCPU_HALTED && a->timer_deadline != UINT64_MAX &&
+            !(a->lvt[LVT_TIMER] & LVT_MASKED) && x86_vcpu_irq_enabled(v))
+            return true;
+    }
+    return false;
 }
 
 void lapic_timers_expired(struct vm *vm)

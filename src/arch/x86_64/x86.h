@@ -122,6 +122,9 @@ int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen);
 int x86_load_cs_ss(struct vcpu *v, uint16_t cs, uint64_t cs_desc, uint16_t ss, uint64_t ss_desc,
                    unsigned new_cpl);
 
+/* Whether the running vCPU is in an interrupt shadow (the instruction after STI or MOV SS). */
+bool x86_irq_shadow(struct vcpu *v);
+
 /* The error code and "software interrupt" flag of the exception the engine just reported. */
 void x86_last_exception_info(struct vcpu *v, uint32_t *error_code, bool *is_int);
 
@@ -163,6 +166,7 @@ int x86_hypercalls_init(struct vm *vm);
 
 /* Interrupt delivery: the arch_ops check_interrupts / inject / timer_expired hooks. */
 bool x86_check_interrupts(struct vcpu *v);
+bool x86_vcpu_irq_enabled(struct vcpu *v); /* RFLAGS.IF, loaded in the engine or not */
 void x86_inject(struct vcpu *v);
 
 /* Put a stopped AP into the state the CPU has after STARTUP with vector (real mode at
