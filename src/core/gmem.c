@@ -86,74 +86,72 @@ static void store_be(uint8_t *p, unsigned n, uint64_t v)
         p[n - 1 - i] = (uint8_t)(v >> (8 * i));
 }
 
-int gmem_read_le64(const struct gmem *gm, gpa_t gpa, uint64_t *out)
+/* Scalar access of n bytes in the given byte order; the public accessors are thin wrappers. */
+static int load(const struct gmem *gm, gpa_t gpa, unsigned n, bool be, uint64_t *out)
 {
-    const uint8_t *p = gmem_ptr(gm, gpa, 8);
+    const uint8_t *p = gmem_ptr(gm, gpa, n);
     if (p == NULL)
         return -EFAULT;
-    *out = load_le(p, 8);
+    *out = be ? load_be(p, n) : load_le(p, n);
     return 0;
+}
+
+static int store(const struct gmem *gm, gpa_t gpa, unsigned n, bool be, uint64_t v)
+{
+    uint8_t *p = gmem_ptr(gm, gpa, n);
+    if (p == NULL)
+        return -EFAULT;
+    if (be)
+        store_be(p, n, v);
+    else
+        store_le(p, n, v);
+    return 0;
+}
+
+int gmem_read_le64(const struct gmem *gm, gpa_t gpa, uint64_t *out)
+{
+    return load(gm, gpa, 8, false, out);
 }
 
 int gmem_read_le32(const struct gmem *gm, gpa_t gpa, uint32_t *out)
 {
-    const uint8_t *p = gmem_ptr(gm, gpa, 4);
-    if (p == NULL)
-        return -EFAULT;
-    *out = (uint32_t)load_le(p, 4);
-    return 0;
+    uint64_t v;
+    int rc = load(gm, gpa, 4, false, &v);
+    if (rc == 0)
+        *out = (uint32_t)v;
+    return rc;
 }
 
 int gmem_write_le64(struct gmem *gm, gpa_t gpa, uint64_t v)
 {
-    uint8_t *p = gmem_ptr(gm, gpa, 8);
-    if (p == NULL)
-        return -EFAULT;
-    store_le(p, 8, v);
-    return 0;
+    return store(gm, gpa, 8, false, v);
 }
 
 int gmem_write_le32(struct gmem *gm, gpa_t gpa, uint32_t v)
 {
-    uint8_t *p = gmem_ptr(gm, gpa, 4);
-    if (p == NULL)
-        return -EFAULT;
-    store_le(p, 4, v);
-    return 0;
+    return store(gm, gpa, 4, false, v);
 }
 
 int gmem_read_be32(const struct gmem *gm, gpa_t gpa, uint32_t *out)
 {
-    const uint8_t *p = gmem_ptr(gm, gpa, 4);
-    if (p == NULL)
-        return -EFAULT;
-    *out = (uint32_t)load_be(p, 4);
-    return 0;
+    uint64_t v;
+    int rc = load(gm, gpa, 4, true, &v);
+    if (rc == 0)
+        *out = (uint32_t)v;
+    return rc;
 }
 
 int gmem_read_be64(const struct gmem *gm, gpa_t gpa, uint64_t *out)
 {
-    const uint8_t *p = gmem_ptr(gm, gpa, 8);
-    if (p == NULL)
-        return -EFAULT;
-    *out = load_be(p, 8);
-    return 0;
+    return load(gm, gpa, 8, true, out);
 }
 
 int gmem_write_be32(struct gmem *gm, gpa_t gpa, uint32_t v)
 {
-    uint8_t *p = gmem_ptr(gm, gpa, 4);
-    if (p == NULL)
-        return -EFAULT;
-    store_be(p, 4, v);
-    return 0;
+    return store(gm, gpa, 4, true, v);
 }
 
 int gmem_write_be64(struct gmem *gm, gpa_t gpa, uint64_t v)
 {
-    uint8_t *p = gmem_ptr(gm, gpa, 8);
-    if (p == NULL)
-        return -EFAULT;
-    store_be(p, 8, v);
-    return 0;
+    return store(gm, gpa, 8, true, v);
 }
