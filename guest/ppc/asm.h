@@ -3,6 +3,8 @@
 #ifndef GUEST_PPC_ASM_H
 #define GUEST_PPC_ASM_H
 
+/* clang-format off: assembler syntax (sym@ha, .quad .L.name) that clang-format would break */
+
 #ifdef __powerpc64__
 #define LL      ld
 #define STL     std
@@ -71,4 +73,5 @@
     name:
 #endif
 
+/* clang-format on */
 #endif

@@ -7,11 +7,7 @@ extern const struct arch_ops ppc_arch_ops;
 extern const struct arch_ops ppc64_arch_ops;
 
 const struct arch_ops *const softkvm_arches[] = {
-    &x86_64_arch_ops,
-    &s390x_arch_ops,
-    &ppc_arch_ops,
-    &ppc64_arch_ops,
-    NULL,
+    &x86_64_arch_ops, &s390x_arch_ops, &ppc_arch_ops, &ppc64_arch_ops, NULL,
 };
 
 const struct arch_ops *arch_for_elf(uint16_t machine, uint8_t elf_class, uint8_t data)
