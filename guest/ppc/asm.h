@@ -3,7 +3,8 @@
 #ifndef GUEST_PPC_ASM_H
 #define GUEST_PPC_ASM_H
 
-/* clang-format off: assembler syntax (sym@ha, .quad .L.name) that clang-format would break */
+/* Assembler syntax (sym@ha, .quad .L.name) that clang-format would break: */
+/* clang-format off */
 
 #ifdef __powerpc64__
 #define LL      ld
