@@ -40,6 +40,8 @@ static const struct {
 } benches[] = {
     {"x86_64", bench_x86_64},
     {"s390x", bench_s390x},
+    {"ppc", bench_ppc},
+    {"ppc64", bench_ppc64},
 };
 
 int main(int argc, char **argv)

@@ -92,8 +92,10 @@ static void test_make_call_width(void **state)
     assert_int_equal(c.args[0], 1);
     assert_int_equal(c.args[1], 0x23456789ULL);
     assert_int_equal(c.args[7], 8);
-    ppc_hc_make_call(5, NULL, 0, false, &c);
-    assert_int_equal(c.args[0], 0);
+    c.args[0] = 0x5A5A;
+    ppc_hc_make_call(5, NULL, 0, false, &c); /* args are left for load_args */
+    assert_int_equal(c.nr, 5);
+    assert_int_equal(c.args[0], 0x5A5A);
     assert_int_equal(ppc_hc_width(0xFFFFFFFFFFFFFFFFULL, false), 0xFFFFFFFFULL);
     assert_int_equal(ppc_hc_width(0xFFFFFFFFFFFFFFFFULL, true), 0xFFFFFFFFFFFFFFFFULL);
 }

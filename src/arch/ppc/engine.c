@@ -35,9 +35,10 @@ void ppc_jump(struct vcpu *v, uint64_t pc)
     v->next_pc = pc;
 }
 
+/* user: the (only) vCPU. */
 static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 {
-    struct vcpu *v = ppc_cur(user);
+    struct vcpu *v = user;
     struct ppc_vcpu *pv = v->arch;
     if (pv->in_stub) {
         pv->stub_done = true;
@@ -52,7 +53,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 static bool hook_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                            void *user)
 {
-    struct vcpu *v = ppc_cur(user);
+    struct vcpu *v = user;
     struct ppc_vcpu *pv = v->arch;
     if (!pv->in_stub) {
         v->exit.kind = EXIT_MEM_FAULT;
@@ -121,16 +122,6 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
         return -ENOMEM;
     }
     uc_ctl_exits_enable(vm->uc); /* no `until` address: the engine runs until a hook stops it */
-    uc_hook h;
-    uc_err e = uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, vm, 1, 0);
-    if (e == UC_ERR_OK)
-        e = uc_hook_add(vm->uc, &h,
-                        UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT,
-                        (void *)hook_mem_fault, vm, 1, 0);
-    if (e != UC_ERR_OK) {
-        snprintf(err, errlen, "Unicorn refused a hook: %s", uc_strerror(e));
-        return -ENOTSUP;
-    }
     struct ppc_vcpu *pv = calloc(1, sizeof(*pv));
     if (pv == NULL) {
         snprintf(err, errlen, "out of host memory for vCPU state");
@@ -138,6 +129,16 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
     }
     vm->vcpus[0].arch = pv;
     vm->running = &vm->vcpus[0];
+    uc_hook h;
+    uc_err e = uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, &vm->vcpus[0], 1, 0);
+    if (e == UC_ERR_OK)
+        e = uc_hook_add(vm->uc, &h,
+                        UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT,
+                        (void *)hook_mem_fault, &vm->vcpus[0], 1, 0);
+    if (e != UC_ERR_OK) {
+        snprintf(err, errlen, "Unicorn refused a hook: %s", uc_strerror(e));
+        return -ENOTSUP;
+    }
     if (is64 && ppc64_ctx_patch(vm, err, errlen) != 0)
         return -ENOTSUP;
     /* Supervisor, real mode, vectors at 0 (the 7457A resets with MSR[IP] set). */

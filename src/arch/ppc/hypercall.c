@@ -82,10 +82,12 @@ void ppc_handle_sc(struct vcpu *v)
         pc &= 0xFFFFFFFFULL;
         msr &= 0xFFFFFFFFULL;
     }
+    /* Only the HV style tells sc 1 from sc; in the PR style the level does not matter, which
+     * spares the hot path the instruction fetch. */
+    int lev = 0;
     uint32_t insn = PPC_INSN_SC;
-    int lev = ppc_fetch_insn(v, pc - 4, msr, &insn) ? ppc_sc_level(insn) : 0;
-    if (lev < 0)
-        lev = 0;
+    if (pvm->style == PPC_HCALL_HV && ppc_fetch_insn(v, pc - 4, msr, &insn))
+        lev = ppc_sc_level(insn) > 0 ? ppc_sc_level(insn) : 0;
     switch (ppc_sc_classify(pvm->style, lev, (msr & MSR_PR) != 0, r[2])) {
     case PPC_SC_SYSCALL:
         ppc_deliver(v, PPC_VEC_SYSCALL, pc, 0);
