@@ -22,6 +22,10 @@ FUNC_START(prog_bad_spr)
 FUNC_START(mcheck_load)
     lwz r3, 0(r3)
     blr
+/* void jump_to(unsigned long addr): branch there */
+FUNC_START(jump_to)
+    mtctr r3
+    bctr
 /* void mcheck_store(unsigned long addr) */
 FUNC_START(mcheck_store)
     stw r3, 0(r3)
