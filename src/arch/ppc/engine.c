@@ -29,12 +29,6 @@ uint64_t ppc_resume_pc(struct vcpu *v)
     return v->pc_known ? v->next_pc : ppc_get(v->vm, UC_PPC_REG_PC);
 }
 
-void ppc_jump(struct vcpu *v, uint64_t pc)
-{
-    v->pc_known = true;
-    v->next_pc = pc;
-}
-
 /* user: the (only) vCPU. */
 static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 {

@@ -210,8 +210,12 @@ void ppc_set(struct vm *vm, int regid, uint64_t v);
 /* The PC the vCPU resumes at (next_pc when an exit handler moved it). */
 uint64_t ppc_resume_pc(struct vcpu *v);
 
-/* Make the vCPU resume at pc. */
-void ppc_jump(struct vcpu *v, uint64_t pc);
+/* Make the vCPU resume at pc (written to the engine by the next start or vcpu_sync_pc). */
+static inline void ppc_jump(struct vcpu *v, uint64_t pc)
+{
+    v->pc_known = true;
+    v->next_pc = pc;
+}
 
 /* ---- stubs.c ---- */
 
