@@ -57,5 +57,7 @@ int main(int argc, char **argv)
         else
             rc = 1;
     }
+    if (bench_smp(&cfg) != 0)
+        rc = 1;
     return rc;
 }

@@ -19,7 +19,8 @@ struct arch_ops {
 
     /* Open the engine (vm->uc), map guest RAM and the arch's devices, install hooks, create the
      * arch state of the VM and of each vCPU, and register the hypercall tables. Returns 0 or a
-     * negative errno with one line in err. */
+     * negative errno with one line in err: -EINVAL for a configuration this arch cannot honour
+     * (an option or CPU model it does not have: the user's to change), others for failures. */
     int (*init)(struct vm *vm, char *err, size_t errlen);
 
     /* Write boot data into guest RAM and set every vCPU's entry state (vm->entry is known). */

@@ -54,9 +54,10 @@ static int run(const struct cli_options *o)
         return fail(EXIT_BAD_KERNEL, msg);
     }
     if (rc != 0)
-        return fail(rc == -ENOMEM ? EXIT_HOST_LIMIT
-                    : rc == -EIO  ? EXIT_CANT_CREATE
-                                  : EXIT_INTERNAL,
+        return fail(rc == -ENOMEM   ? EXIT_HOST_LIMIT
+                    : rc == -EIO    ? EXIT_CANT_CREATE
+                    : rc == -EINVAL ? EXIT_USAGE
+                                    : EXIT_INTERNAL,
                     err);
     const struct vm_outcome *out = vm_run(vm);
     int status = outcome_status(vm, out);

@@ -10,7 +10,7 @@
 set -u
 
 CASES="help version no_command unknown_command unknown_option m_abc m_zero m_too_big m_too_small
-m_missing m_bounds cpu_vendor_foo no_kernel extra_argument trace_no_file trace_uncreatable m_space empty_file not_elf
+m_missing m_bounds cpu_vendor_foo no_kernel extra_argument trace_no_file trace_uncreatable m_space x86_cpu_model empty_file not_elf
 truncated_elf aarch64_elf arm_elf i386_elf et_dyn phdrs_past_end outside_ram
 overlapping_segments boot_area missing_file directory unreadable_file ram_too_large run_ok
 guest_status amd_vendor amd_no_patching trace_json trace_deterministic"
@@ -115,6 +115,9 @@ case_trace_no_file() { expect_error 64 "--trace needs a file name" "$SOFTKVM" ru
 case_trace_uncreatable() {
     expect_error 73 "cannot create trace file" "$SOFTKVM" run --trace /nonexistent/dir/t.jsonl \
         "$FIX/ok.elf"
+}
+case_x86_cpu_model() {
+    expect_error 64 "--cpu is not an x86-64 option" "$SOFTKVM" run --cpu 7457a "$FIX/ok.elf"
 }
 case_m_space() { expect_error 64 "-m needs a whole number" "$SOFTKVM" run -m " 16" "$FIX/ok.elf"; }
 

@@ -23,6 +23,11 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 
 static int s390_init(struct vm *vm, char *err, size_t errlen)
 {
+    if (vm->cfg.cpu_model != NULL || vm->cfg.hcall_style != NULL) {
+        snprintf(err, errlen, "%s is not an s390x option",
+                 vm->cfg.cpu_model != NULL ? "--cpu" : "--hcall-style");
+        return -EINVAL;
+    }
     if (vm->ncpus != 1) {
         snprintf(err, errlen, "s390x guests run on one vCPU (softkvm has no SIGP to start more)");
         return -EINVAL;

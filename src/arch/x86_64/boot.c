@@ -357,7 +357,7 @@ int x86_boot(struct vm *vm, char *err, size_t errlen)
         e = uc_reg_write(uc, gprs[i], &zero);
     if (e != UC_ERR_OK) {
         snprintf(err, errlen, "Unicorn refused the x86 boot state: %s", uc_strerror(e));
-        return -EINVAL;
+        return -ENOTSUP;
     }
     uc_ctl_flush_tlb(uc);
     if (vm->ncpus > 1)

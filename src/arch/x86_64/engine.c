@@ -125,6 +125,11 @@ extern int x86_devices_init(struct vm *vm);
 
 static int x86_init(struct vm *vm, char *err, size_t errlen)
 {
+    if (vm->cfg.cpu_model != NULL || vm->cfg.hcall_style != NULL) {
+        snprintf(err, errlen, "%s is not an x86-64 option (x86 uses --cpu-vendor)",
+                 vm->cfg.cpu_model != NULL ? "--cpu" : "--hcall-style");
+        return -EINVAL;
+    }
     struct x86_vm *xvm = calloc(1, sizeof(*xvm));
     if (xvm == NULL) {
         snprintf(err, errlen, "out of host memory");
