@@ -47,17 +47,24 @@ static const struct {
 int main(int argc, char **argv)
 {
     struct bench_cfg cfg = {.rounds = 11, .iterations = 200000};
-    if (argc > 1 && strcmp(argv[1], "--quick") == 0)
-        cfg = (struct bench_cfg){.rounds = 3, .iterations = 2000};
+    const char *only = NULL; /* softkvm-bench [--quick] [ARCH|smp]: one benchmark only */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0)
+            cfg = (struct bench_cfg){.rounds = 3, .iterations = 2000};
+        else
+            only = argv[i];
+    }
     double ns[BENCH_MAX_ROUNDS], base[BENCH_MAX_ROUNDS];
     int rc = 0;
     for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+        if (only != NULL && strcmp(only, benches[i].arch) != 0)
+            continue;
         if (benches[i].fn(&cfg, ns, base) == 0)
             bench_report(benches[i].arch, ns, base, cfg.rounds);
         else
             rc = 1;
     }
-    if (bench_smp(&cfg) != 0)
+    if ((only == NULL || strcmp(only, "smp") == 0) && bench_smp(&cfg) != 0)
         rc = 1;
     return rc;
 }

@@ -64,11 +64,20 @@ void hc_table_release(struct hc_table *t);
 int hc_register(struct hc_table *t, uint64_t nr, const char *name, hc_handler_fn fn,
                 uint32_t feature_bit, unsigned nargs);
 
-/* The slot for nr, or NULL for an empty or out-of-range number. */
-const struct hc_slot *hc_lookup(const struct hc_table *t, uint64_t nr);
+/* The slot for nr, or NULL for an empty or out-of-range number. (Inline: every hypercall.) */
+static inline const struct hc_slot *hc_lookup(const struct hc_table *t, uint64_t nr)
+{
+    if (nr >= t->size || t->slots[nr].fn == NULL)
+        return NULL;
+    return &t->slots[nr];
+}
 
 /* Count one call of nr (out-of-range numbers share one counter). */
-void hc_count(struct hc_table *t, uint64_t nr);
+static inline void hc_count(struct hc_table *t, uint64_t nr)
+{
+    if (t->counts != NULL)
+        t->counts[nr < t->size ? nr : t->size]++;
+}
 
 /* Name of nr for traces and stats: the registered name, or NULL. */
 const char *hc_name(const struct hc_table *t, uint64_t nr);

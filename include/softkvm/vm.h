@@ -28,6 +28,7 @@ struct vm_config {
     FILE *console;             /* where guest console output goes (stdout in the CLI) */
     bool enforce_pv_features;  /* KVM_CAP_ENFORCE_PV_FEATURE_CPUID: hidden feature = -ENOSYS */
     uint64_t hide_pv_features; /* KVM_FEATURE_* bits not to advertise */
+    bool engine_api_only;      /* never touch the engine's CPU state directly (x86 fast path) */
 };
 
 /* Why a vCPU came out of the engine. Hooks only record one of these and stop the engine. */

@@ -79,6 +79,9 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
     o->cfg.ncpus = 1;
     o->cfg.vendor = VENDOR_INTEL;
     o->cfg.hypercall_patching = true;
+    /* Debugging aid (README, "Environment"): only the engine's register API, no direct state. */
+    const char *api_only = getenv("SOFTKVM_ENGINE_API_ONLY");
+    o->cfg.engine_api_only = api_only != NULL && *api_only != '\0' && strcmp(api_only, "0") != 0;
     if (argc < 2) {
         snprintf(err, errlen, "no command given; try 'softkvm --help'");
         return -1;

@@ -48,20 +48,6 @@ int hc_register(struct hc_table *t, uint64_t nr, const char *name, hc_handler_fn
     return 0;
 }
 
-const struct hc_slot *hc_lookup(const struct hc_table *t, uint64_t nr)
-{
-    if (nr >= t->size || t->slots[nr].fn == NULL)
-        return NULL;
-    return &t->slots[nr];
-}
-
-void hc_count(struct hc_table *t, uint64_t nr)
-{
-    if (t->counts == NULL)
-        return;
-    t->counts[nr < t->size ? nr : t->size]++;
-}
-
 const char *hc_name(const struct hc_table *t, uint64_t nr)
 {
     if (nr >= t->size)

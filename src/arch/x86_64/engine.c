@@ -142,6 +142,8 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
         snprintf(err, errlen, "Unicorn cannot create an x86-64 engine");
         return -ENOTSUP;
     }
+    if (!vm->cfg.engine_api_only)
+        x86_live_find(vm->uc, &xvm->layout, &xvm->live); /* else the register API only */
     if (vm->ncpus > 1 && (uc_context_alloc(vm->uc, &xvm->reset_ctx) != UC_ERR_OK ||
                           uc_context_save(vm->uc, xvm->reset_ctx) != UC_ERR_OK)) {
         snprintf(err, errlen, "out of host memory for vCPU state");
@@ -176,6 +178,7 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
             return -ENOMEM;
         }
         vm->vcpus[i].arch = xv;
+        xv->live = xvm->live;
         if (vm->ncpus > 1 && uc_context_alloc(vm->uc, &vm->vcpus[i].ctx) != UC_ERR_OK) {
             snprintf(err, errlen, "out of host memory for vCPU state");
             return -ENOMEM;

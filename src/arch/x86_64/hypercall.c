@@ -92,10 +92,18 @@ static enum x86_hc_insn decode_site(struct vcpu *v, struct x86_regs *r, struct x
 /* hc_load_args_fn: RBX, RCX, RDX, RSI as the caller's width sees them. */
 static void load_args(struct vcpu *v, struct hc_call *call, unsigned n)
 {
-    static const int ids[] = {UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI};
+    const struct x86_live *live = &((struct x86_vcpu *)v->arch)->live;
     uint64_t gpr[5] = {call->nr, 0, 0, 0, 0};
-    void *vals[] = {&gpr[1], &gpr[2], &gpr[3], &gpr[4]};
-    uc_reg_read_batch(v->vm->uc, ids, vals, (int)(n > 4 ? 4 : n));
+    if (live->regs != NULL) {
+        gpr[1] = live->regs[3]; /* QEMU's order: RAX, RCX, RDX, RBX, RSP, RBP, RSI */
+        gpr[2] = live->regs[1];
+        gpr[3] = live->regs[2];
+        gpr[4] = live->regs[6];
+    } else {
+        static const int ids[] = {UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI};
+        void *vals[] = {&gpr[1], &gpr[2], &gpr[3], &gpr[4]};
+        uc_reg_read_batch(v->vm->uc, ids, vals, (int)(n > 4 ? 4 : n));
+    }
     x86_hc_make_call(gpr, call->op_64bit, call->cpl, call);
 }
 
@@ -107,11 +115,19 @@ bool x86_handle_hypercall(struct vcpu *v)
      * selector and CR3 whose bytes in guest RAM are still the same instruction needs no page
      * walk and no descriptor read. */
     struct x86_regs r;
-    uint64_t cs = 0;
-    static const int ids[] = {UC_X86_REG_RAX, UC_X86_REG_RIP, UC_X86_REG_CS, UC_X86_REG_CR3};
-    void *vals[] = {&r.rax, &r.rip, &cs, &r.cr3};
-    uc_reg_read_batch(vm->uc, ids, vals, 4);
-    r.cs = (uint16_t)cs;
+    const struct x86_live *live = &xv->live;
+    if (live->regs != NULL) {
+        r.rax = live->regs[0];
+        r.rip = *live->rip;
+        r.cs = (uint16_t)*live->cs_sel;
+        r.cr3 = *live->cr3;
+    } else {
+        uint64_t cs = 0;
+        static const int ids[] = {UC_X86_REG_RAX, UC_X86_REG_RIP, UC_X86_REG_CS, UC_X86_REG_CR3};
+        void *vals[] = {&r.rax, &r.rip, &cs, &r.cr3};
+        uc_reg_read_batch(vm->uc, ids, vals, 4);
+        r.cs = (uint16_t)cs;
+    }
     struct x86_hc_site *site = &xv->sites[(r.rip ^ (r.rip >> 4)) % X86_HC_SITES];
     enum x86_hc_insn insn;
     bool full = false;
@@ -135,16 +151,21 @@ bool x86_handle_hypercall(struct vcpu *v)
         return true;
     }
     v->exit.kind = EXIT_HYPERCALL;
+    /* The arguments are read only if the handler or the trace wants them (load_args). */
     struct hc_call call;
-    const uint64_t gpr[5] = {r.rax, 0, 0, 0, 0};
-    x86_hc_make_call(gpr, mode64, cpl, &call);
+    call.nr = x86_hc_width(r.rax, mode64);
+    call.op_64bit = mode64;
+    call.cpl = cpl;
     struct hc_result res;
     enum hc_action act =
         hc_dispatch(vm, v, &vm->hc[0], &call, cpl != 0 ? -KVM_EPERM : 0, r.rip, 4, load_args, &res);
     if (act == HC_FAULT)
         return true;
     uint64_t rax = x86_hc_rax(res.ret, mode64);
-    uc_reg_write(vm->uc, UC_X86_REG_RAX, &rax);
+    if (live->regs != NULL)
+        live->regs[0] = rax;
+    else
+        uc_reg_write(vm->uc, UC_X86_REG_RAX, &rax);
     /* RIP is written by the next uc_emu_start (or by vcpu_sync_pc before anything reads it). */
     v->pc_known = true;
     v->next_pc = r.rip + 3;

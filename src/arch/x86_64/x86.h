@@ -59,6 +59,15 @@ struct x86_ctx_layout {
     size_t old_exception; /* QEMU's exception in flight (-1 = none) */
 };
 
+/* Pointers into the engine's live CPU state (livestate.c), all NULL when it was not found. Valid
+ * while the engine is open and stopped; a vCPU switch copies into the same state. */
+struct x86_live {
+    uint64_t *regs;         /* RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8-R15 */
+    uint64_t *rip;          /* RIP as UC_X86_REG_RIP reads it */
+    uint64_t *cr3;          /* read only: writing CR3 must go through the engine */
+    const uint32_t *cs_sel; /* CS selector */
+};
+
 /* The 64-bit state the hypercall and exception paths need, read in one batch. */
 struct x86_regs {
     uint64_t rax, rbx, rcx, rdx, rsi, rip, rsp, rflags;
@@ -79,13 +88,15 @@ struct x86_hc_site {
 #define X86_HC_SITES 16
 
 struct x86_vcpu {
-    uc_context *scratch; /* for patching hidden segment state */
+    struct x86_live live; /* a copy of the VM's, next to the site cache: one less load per call */
     struct x86_hc_site sites[X86_HC_SITES];
+    uc_context *scratch; /* for patching hidden segment state */
     struct lapic lapic;
     uint64_t pio_fault_rip, pio_fault_rax; /* state before a denied IN/OUT */
 };
 
 struct x86_vm {
+    struct x86_live live; /* each vCPU keeps a copy (struct x86_vcpu) */
     struct x86_ctx_layout layout;
     uint32_t cpuid0[4], cpuid1[4]; /* the CPU model's leaves 0 and 1 (EAX, EBX, ECX, EDX) */
     uint32_t kvm_hints;            /* CPUID 0x40000001 EDX */
@@ -116,6 +127,12 @@ int x86_write_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, cons
 
 /* Calibrate context offsets on a throwaway engine. Returns 0 or -1 with err filled. */
 int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen);
+
+/* Find the live CPU state of a freshly opened engine, which must be at its power-on state: marks
+ * the registers, searches the memory reachable from the engine handle through a kernel-checked
+ * copy, checks reads and writes against the register API, and puts every register back. Returns 0
+ * with *live filled, or -1 with *live zeroed (the caller then uses the register API). */
+int x86_live_find(uc_engine *uc, const struct x86_ctx_layout *lay, struct x86_live *live);
 
 /* Load CS and SS with the given selectors and raw descriptor high words (flags as the CPU
  * caches them) and set CPL = new_cpl, by patching the engine's saved state. */
