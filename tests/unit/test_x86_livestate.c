@@ -8,6 +8,14 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "arch/x86_64/x86.h"
 
@@ -138,6 +146,41 @@ static void test_follows_api_writes_and_restore(void **state)
     uc_context_free(ctx);
 }
 
+/* Where seccomp refuses process_vm_readv, the search falls back to its pipe probe: in a child
+ * process with such a filter, the view is still found and still agrees with the API. */
+static void test_found_without_process_vm_readv(void **state)
+{
+    struct fixture *f = *state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct sock_filter filt[] = {
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_process_vm_readv, 0, 1),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        struct sock_fprog prog = {sizeof(filt) / sizeof(filt[0]), filt};
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+            prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+            _exit(2);
+        struct iovec a = {&pid, sizeof(pid)}, b = {&pid, sizeof(pid)};
+        if (process_vm_readv(getpid(), &a, 1, &b, 1, 0) != -1 || errno != EPERM)
+            _exit(3); /* the filter is not in force */
+        uint64_t rax = 0x4242, seen = 0;
+        if (x86_live_find(f->uc, &f->lay, &f->live) != 0)
+            _exit(4);
+        uc_reg_write(f->uc, UC_X86_REG_RAX, &rax);
+        f->live.regs[0] = rax + 1;
+        uc_reg_read(f->uc, UC_X86_REG_RAX, &seen);
+        _exit(seen == rax + 1 ? 0 : 5);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* A VM uses the direct view unless engine_api_only is set. */
 static void test_vm_honours_api_only(void **state)
 {
@@ -173,6 +216,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_agrees_after_guest_code, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_reaches_guest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_follows_api_writes_and_restore, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_found_without_process_vm_readv, setup, teardown),
         cmocka_unit_test(test_vm_honours_api_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
