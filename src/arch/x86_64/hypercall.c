@@ -111,9 +111,10 @@ bool x86_handle_hypercall(struct vcpu *v)
 {
     struct vm *vm = v->vm;
     struct x86_vcpu *xv = v->arch;
-    /* Fast path: RAX, RIP, CS and CR3 in one batch; a site seen before under the same RIP, CS
-     * selector and CR3 whose bytes in guest RAM are still the same instruction needs no page
-     * walk and no descriptor read. */
+    /* Fast path: RAX, RIP, CS and CR3 from the engine's state (livestate.c; one API batch when
+     * that view is absent); a site seen before under the same RIP, CS selector and CR3 whose
+     * bytes in guest RAM are still the same instruction needs no page walk and no descriptor
+     * read. */
     struct x86_regs r;
     const struct x86_live *live = &xv->live;
     if (live->regs != NULL) {
