@@ -137,6 +137,8 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
         return -ENOTSUP;
     /* Supervisor, real mode, vectors at 0 (the 7457A resets with MSR[IP] set). */
     uint64_t msr = is64 ? (MSR_SF | MSR_ME) : MSR_ME;
+    if (!vm->cfg.engine_api_only) /* else (or when not found) the register API only */
+        ppc_live_find(vm->uc, is64, msr & ~MSR_ME, msr, &pv->live);
     ppc_set(vm, UC_PPC_REG_MSR, msr);
     pvm->pvr = 0;
     if (ppc_stubs_init(vm, err, errlen) != 0)

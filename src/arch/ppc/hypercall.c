@@ -57,13 +57,19 @@ static void load_args(struct vcpu *v, struct hc_call *call, unsigned n)
 {
     static const int ids[8] = {UC_PPC_REG_3, UC_PPC_REG_4, UC_PPC_REG_5, UC_PPC_REG_6,
                                UC_PPC_REG_7, UC_PPC_REG_8, UC_PPC_REG_9, UC_PPC_REG_10};
+    const struct ppc_live *live = &((struct ppc_vcpu *)v->arch)->live;
     uint64_t gpr[8] = {0};
     void *p[8];
     if (n > 8)
         n = 8;
-    for (unsigned i = 0; i < n; i++)
-        p[i] = &gpr[i];
-    uc_reg_read_batch(v->vm->uc, ids, p, (int)n);
+    if (live->gpr != NULL) {
+        for (unsigned i = 0; i < n; i++)
+            gpr[i] = ppc_live_gpr(live, 3 + i);
+    } else {
+        for (unsigned i = 0; i < n; i++)
+            p[i] = &gpr[i];
+        uc_reg_read_batch(v->vm->uc, ids, p, (int)n);
+    }
     for (unsigned i = 0; i < n; i++)
         call->args[i] = ppc_hc_width(gpr[i], call->op_64bit);
 }
@@ -73,10 +79,19 @@ void ppc_handle_sc(struct vcpu *v)
     struct vm *vm = v->vm;
     struct ppc_vm *pvm = ppc_vm_of(vm);
     struct ppc_vcpu *pv = v->arch;
-    static const int ids[4] = {UC_PPC_REG_PC, UC_PPC_REG_MSR, UC_PPC_REG_0, UC_PPC_REG_11};
+    /* PC, MSR, r0, r11: from the engine's state (livestate.c), or one API batch without it */
     uint64_t r[4] = {0};
-    void *p[4] = {&r[0], &r[1], &r[2], &r[3]};
-    uc_reg_read_batch(vm->uc, ids, p, 4);
+    const struct ppc_live *live = &pv->live;
+    if (live->gpr != NULL) {
+        r[0] = ppc_live_load(live, live->nip);
+        r[1] = ppc_live_load(live, live->msr);
+        r[2] = ppc_live_gpr(live, 0);
+        r[3] = ppc_live_gpr(live, 11);
+    } else {
+        static const int ids[4] = {UC_PPC_REG_PC, UC_PPC_REG_MSR, UC_PPC_REG_0, UC_PPC_REG_11};
+        void *p[4] = {&r[0], &r[1], &r[2], &r[3]};
+        uc_reg_read_batch(vm->uc, ids, p, 4);
+    }
     uint64_t pc = r[0], msr = r[1]; /* the PC is already past the sc */
     if (!pvm->is64) {
         pc &= 0xFFFFFFFFULL;
@@ -115,10 +130,15 @@ void ppc_handle_sc(struct vcpu *v)
     static const int outs[9] = {UC_PPC_REG_3, UC_PPC_REG_4,  UC_PPC_REG_5,
                                 UC_PPC_REG_6, UC_PPC_REG_7,  UC_PPC_REG_8,
                                 UC_PPC_REG_9, UC_PPC_REG_10, UC_PPC_REG_11};
-    void *op[9];
-    for (unsigned i = 0; i < n; i++)
-        op[i] = &out[i];
-    uc_reg_write_batch(vm->uc, outs, op, (int)n);
+    if (live->gpr != NULL) {
+        for (unsigned i = 0; i < n; i++)
+            ppc_live_set_gpr(live, 3 + i, out[i]);
+    } else {
+        void *op[9];
+        for (unsigned i = 0; i < n; i++)
+            op[i] = &out[i];
+        uc_reg_write_batch(vm->uc, outs, op, (int)n);
+    }
     ppc_jump(v, pc); /* saves the run loop a PC read */
     if (pv->magic.mapped)
         ppc_magic_push(v);

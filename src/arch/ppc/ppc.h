@@ -3,6 +3,8 @@
 #ifndef SOFTKVM_ARCH_PPC_H
 #define SOFTKVM_ARCH_PPC_H
 
+#include <string.h>
+
 #include "arch/ppc/hypercall_abi.h"
 #include "softkvm/vm.h"
 
@@ -161,7 +163,51 @@ struct ppc_magic {
     uint64_t last_msr;
 };
 
+/* Pointers into the engine's live CPU state (livestate.c); gpr is NULL when it was not found.
+ * Registers are width bytes in host byte order. */
+struct ppc_live {
+    uint8_t *gpr;       /* r0..r31 */
+    const uint8_t *nip; /* the PC */
+    const uint8_t *msr; /* read only: MSR writes must go through the engine */
+    unsigned width;     /* 4 (ppc) or 8 (ppc64) */
+};
+
+static inline uint64_t ppc_live_load(const struct ppc_live *l, const uint8_t *p)
+{
+    if (l->width == 4) {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return v;
+    }
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t ppc_live_gpr(const struct ppc_live *l, unsigned n)
+{
+    return ppc_live_load(l, l->gpr + (size_t)n * l->width);
+}
+
+static inline void ppc_live_set_gpr(const struct ppc_live *l, unsigned n, uint64_t v)
+{
+    if (l->width == 4) {
+        uint32_t w = (uint32_t)v;
+        memcpy(l->gpr + (size_t)n * 4, &w, 4);
+    } else {
+        memcpy(l->gpr + (size_t)n * 8, &v, 8);
+    }
+}
+
+/* Find the live CPU state of a freshly opened engine: marks r0-r31 and the PC, tells MSR apart
+ * by writing msr_a then msr_b (values the engine accepts at this point), searches the memory
+ * reachable from the engine handle through kernel-checked copies, checks reads and writes
+ * against the register API, and puts r0-r31, PC and MSR back. Returns 0 with *live filled, or -1
+ * with *live zeroed (the caller then uses the register API). */
+int ppc_live_find(uc_engine *uc, bool is64, uint64_t msr_a, uint64_t msr_b, struct ppc_live *live);
+
 struct ppc_vcpu {
+    struct ppc_live live; /* first: the sc fast path reads it on every call */
     /* stubs */
     bool in_stub;   /* the engine is running one of softkvm's stubs */
     bool stub_done; /* the stub reached its closing sc */

@@ -1,0 +1,30 @@
+/* Finding the engine's live CPU state for exit fast paths (Unicorn-generic; the backend chooses
+ * the markers and the checks). */
+#ifndef SOFTKVM_ENGINE_STATE_H
+#define SOFTKVM_ENGINE_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <unicorn/unicorn.h>
+
+/* Copy up to len bytes from addr in this process without risk: the kernel checks the range
+ * (process_vm_readv, or a pipe where a seccomp policy refuses it). Returns the bytes copied; a
+ * short count means the rest is not mapped. */
+size_t engine_probe_read(uintptr_t addr, void *buf, size_t len);
+
+/* Whether the candidate at addr is the live state (the backend's own checks). */
+typedef bool (*engine_state_accept_fn)(uintptr_t addr, void *user);
+
+/* The first 8-byte-aligned address where the len bytes of marks lie, within 128 KiB past any
+ * pointer held in the first 8 KiB of the engine handle, that accept also takes; 0 if none. Reads
+ * only through engine_probe_read. marks should be values no engine would hold by chance (the
+ * backend writes them into the registers first), and len at least 64. */
+uintptr_t engine_state_search(uc_engine *uc, const void *marks, size_t len,
+                              engine_state_accept_fn accept, void *user);
+
+/* Offset of the width-byte (4 or 8) value v in blob, at width-aligned steps; -1 when it is not
+ * there or there more than once. */
+long engine_blob_find(const uint8_t *blob, size_t len, uint64_t v, unsigned width);
+
+#endif

@@ -1,0 +1,59 @@
+/* Unit tests for the generic half of finding the engine's CPU state: the kernel-checked probe
+ * and the unique-value search in a context blob. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sys/mman.h>
+
+#include "softkvm/engine_state.h"
+
+/* Mapped memory is copied; an unmapped page stops the copy there instead of faulting. */
+static void test_probe_read_stops_at_unmapped(void **state)
+{
+    (void)state;
+    uint8_t *p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(p != MAP_FAILED);
+    memset(p, 0xA5, 2 * 4096);
+    assert_int_equal(munmap(p + 2 * 4096, 4096), 0);
+    static uint8_t buf[3 * 4096];
+    memset(buf, 0, sizeof(buf));
+    assert_int_equal(engine_probe_read((uintptr_t)p + 100, buf, 50), 50);
+    assert_int_equal(buf[0], 0xA5);
+    assert_int_equal(buf[49], 0xA5);
+    assert_int_equal(buf[50], 0);
+    size_t got = engine_probe_read((uintptr_t)p, buf, sizeof(buf));
+    assert_int_equal(got, 2 * 4096);
+    assert_int_equal(engine_probe_read((uintptr_t)p + 2 * 4096, buf, 16), 0);
+    assert_int_equal(engine_probe_read(8, buf, 16), 0); /* the null page */
+    munmap(p, 2 * 4096);
+}
+
+/* A value found once gives its offset; absent or repeated gives -1; width 4 steps by 4. */
+static void test_blob_find_unique_only(void **state)
+{
+    (void)state;
+    uint8_t blob[64] = {0};
+    uint64_t v = 0x1122334455667788ULL;
+    memcpy(blob + 16, &v, 8);
+    assert_int_equal(engine_blob_find(blob, sizeof(blob), v, 8), 16);
+    assert_int_equal(engine_blob_find(blob, sizeof(blob), v + 1, 8), -1);
+    memcpy(blob + 40, &v, 8);
+    assert_int_equal(engine_blob_find(blob, sizeof(blob), v, 8), -1);
+    uint32_t w = 0xCAFEF00D;
+    memcpy(blob + 12, &w, 4);
+    assert_int_equal(engine_blob_find(blob, sizeof(blob), w, 4), 12);
+    assert_int_equal(engine_blob_find(blob, sizeof(blob), w, 8), -1); /* misaligned for 8 */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_probe_read_stops_at_unmapped),
+        cmocka_unit_test(test_blob_find_unique_only),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
