@@ -16,18 +16,6 @@ struct probe {
     size_t nip, msr;
 };
 
-static uint64_t get(const uint8_t *p, unsigned width)
-{
-    if (width == 4) {
-        uint32_t v;
-        memcpy(&v, p, 4);
-        return v;
-    }
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 static uint64_t mark(unsigned i, unsigned width)
 {
     uint64_t m = 0x9E3779B97F4A7C15ULL * (i + 1) ^ 0x5EC0FF5E00000000ULL;
@@ -57,11 +45,12 @@ static int find_offsets(struct probe *p)
         uc_reg_write(p->uc, UC_PPC_REG_MSR, &want_b) == UC_ERR_OK &&
         uc_reg_read(p->uc, UC_PPC_REG_MSR, &p->msr_b) == UC_ERR_OK &&
         uc_context_save(p->uc, b) == UC_ERR_OK && p->msr_a != p->msr_b) {
-        long head = engine_blob_find(x, len, get(p->marks, p->width), p->width);
+        long head = engine_blob_find(x, len, ppc_load_reg(p->marks, p->width), p->width);
         long nip = engine_blob_find(x, len, PC_MAGIC, p->width);
         long msr = -1;
         for (size_t o = 0; head >= 0 && o + p->width <= len; o += p->width) {
-            if (get(x + o, p->width) == p->msr_a && get(y + o, p->width) == p->msr_b) {
+            if (ppc_load_reg(x + o, p->width) == p->msr_a &&
+                ppc_load_reg(y + o, p->width) == p->msr_b) {
                 msr = msr < 0 ? (long)o : -2;
             }
         }
@@ -83,17 +72,17 @@ static bool is_live(uintptr_t env, void *user)
 {
     const struct probe *p = user;
     uint8_t buf[8];
-    uint64_t r3 = get(p->marks + 3 * p->width, p->width), flipped = ~r3, api = 0;
+    uint64_t r3 = ppc_load_reg(p->marks + 3 * p->width, p->width), flipped = ~r3, api = 0;
     if (p->width == 4)
         flipped &= 0xFFFFFFFFULL;
     if (engine_probe_read(env + p->nip, buf, p->width) != p->width ||
-        get(buf, p->width) != PC_MAGIC ||
+        ppc_load_reg(buf, p->width) != PC_MAGIC ||
         engine_probe_read(env + p->msr, buf, p->width) != p->width ||
-        get(buf, p->width) != p->msr_b)
+        ppc_load_reg(buf, p->width) != p->msr_b)
         return false;
     uc_reg_write(p->uc, UC_PPC_REG_3, &flipped);
     if (engine_probe_read(env + 3 * p->width, buf, p->width) != p->width ||
-        get(buf, p->width) != flipped) {
+        ppc_load_reg(buf, p->width) != flipped) {
         uc_reg_write(p->uc, UC_PPC_REG_3, &r3);
         return false;
     }

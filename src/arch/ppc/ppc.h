@@ -172,9 +172,10 @@ struct ppc_live {
     unsigned width;     /* 4 (ppc) or 8 (ppc64) */
 };
 
-static inline uint64_t ppc_live_load(const struct ppc_live *l, const uint8_t *p)
+/* A register of width bytes (4 or 8) at p, host byte order. */
+static inline uint64_t ppc_load_reg(const uint8_t *p, unsigned width)
 {
-    if (l->width == 4) {
+    if (width == 4) {
         uint32_t v;
         memcpy(&v, p, 4);
         return v;
@@ -182,6 +183,11 @@ static inline uint64_t ppc_live_load(const struct ppc_live *l, const uint8_t *p)
     uint64_t v;
     memcpy(&v, p, 8);
     return v;
+}
+
+static inline uint64_t ppc_live_load(const struct ppc_live *l, const uint8_t *p)
+{
+    return ppc_load_reg(p, l->width);
 }
 
 static inline uint64_t ppc_live_gpr(const struct ppc_live *l, unsigned n)
