@@ -168,7 +168,7 @@ static int try_deliver(struct vcpu *v, const struct exc *e, uint32_t ext, struct
     frame[n++] = r.ss;
     /* frame[] is in ascending address order from the new RSP. */
     uint64_t new_rsp = rsp - 8ULL * n;
-    if (((int64_t)new_rsp << 16) >> 16 != (int64_t)new_rsp)
+    if (!x86_canonical(new_rsp))
         return fault(f, X86_SS, ext);
     uint64_t fla;
     uint32_t pfec;

@@ -103,6 +103,13 @@ struct x86_vm {
     uc_context *reset_ctx;         /* the engine's power-on state, for starting APs */
 };
 
+/* Whether a 64-bit linear address is canonical (bits 63..47 all equal, 48-bit addressing). */
+static inline bool x86_canonical(uint64_t la)
+{
+    uint64_t top = la >> 47;
+    return top == 0 || top == 0x1FFFF;
+}
+
 /* A guest-virtual access for the page walker. */
 enum x86_access { X86_READ = 0, X86_WRITE = 1, X86_FETCH = 2 };
 

@@ -1,0 +1,197 @@
+/* Hostile guests: random code (with hypercall instructions sprinkled in, and on x86 an IDT of
+ * random gates, on PowerPC random vectors, on s390x random new PSWs) must end every run as a
+ * guest exit, crash or halt, never as a host crash, a sanitizer report or a host error.
+ *
+ * usage: random_code ARCH FIRST_SEED COUNT     (ARCH: x86_64, ppc, ppc64, s390x)
+ * Each seed runs in a child process; a guest that is still running after a second (a random loop
+ * is a legitimate guest) is stopped and counted as such. Exit status 0 when every seed ended as
+ * allowed, 1 otherwise. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "softkvm/arch.h"
+#include "softkvm/vm.h"
+
+extern const struct arch_ops x86_64_arch_ops, ppc_arch_ops, ppc64_arch_ops, s390x_arch_ops;
+
+#define CODE_AT    0x100000ULL
+#define CODE_BYTES 65536u
+#define CHILD_BASE 20 /* a child exits with CHILD_BASE + outcome kind */
+
+static uint64_t rng;
+
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)rng;
+}
+
+static void put_be(uint8_t *p, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+/* x86: LIDT to a table of 256 random gates (interrupt/trap, DPL 0/3, some with an IST index, some
+ * not present) into the random code, then the random code. */
+static void x86_setup(struct vm *vm, uint8_t *code)
+{
+    static const uint8_t lidt[] = {0x0f, 0x01, 0x1c, 0x25, 0x00, 0x00, 0x11, 0x00}; /* 0x110000 */
+    static const uint8_t types[] = {0x8e, 0x8f, 0xee, 0xef, 0x8e, 0x0e};
+    memcpy(code, lidt, sizeof(lidt));
+    uint8_t *desc = gmem_ptr(&vm->mem, 0x110000, 10);
+    uint64_t base = 0x120000;
+    desc[0] = 0xff;
+    desc[1] = 0x0f;
+    memcpy(desc + 2, &base, 8);
+    uint8_t *idt = gmem_ptr(&vm->mem, base, 4096);
+    for (unsigned v = 0; v < 256; v++) {
+        uint64_t off = CODE_AT + rnd() % CODE_BYTES;
+        uint8_t *g = idt + 16 * v;
+        memset(g, 0, 16);
+        g[0] = (uint8_t)off;
+        g[1] = (uint8_t)(off >> 8);
+        g[2] = 0x08; /* softkvm's 64-bit code selector */
+        g[4] = rnd() % 4 == 0 ? (uint8_t)(rnd() & 7) : 0;
+        g[5] = types[rnd() % sizeof(types)];
+        g[6] = (uint8_t)(off >> 16);
+        g[7] = (uint8_t)(off >> 24);
+    }
+}
+
+/* PowerPC: random vectors (0x100-0x3000) with sc and rfi sprinkled in. */
+static void ppc_setup(struct vm *vm)
+{
+    uint8_t *v = gmem_ptr(&vm->mem, 0x100, 0x2f00);
+    for (unsigned i = 0; i < 0x2f00; i++)
+        v[i] = (uint8_t)rnd();
+    for (unsigned k = 0; k < 64; k++)
+        put_be(v + ((rnd() % 0x2f00) & ~3u), k % 2 ? 0x44000002 : 0x4c000064, 4);
+}
+
+/* s390x (after boot, which writes the lowcore): random 64-bit new PSWs into the random code,
+ * some with the wait bit or problem state. */
+static void s390x_setup(struct vm *vm)
+{
+    uint8_t *l = gmem_ptr(&vm->mem, 0x1a0, 0x60);
+    for (unsigned k = 0; k < 6; k++) {
+        uint64_t mask = 0x0000000180000000ULL;
+        if (rnd() % 2)
+            mask |= 0x0001000000000000ULL; /* problem state */
+        if (rnd() % 4 == 0)
+            mask |= 0x0002000000000000ULL; /* wait */
+        put_be(l + 16 * k, mask, 8);
+        put_be(l + 16 * k + 8, CODE_AT + ((rnd() % CODE_BYTES) & ~1u), 8);
+    }
+}
+
+static void sprinkle_hypercalls(const struct arch_ops *ops, uint8_t *p)
+{
+    for (unsigned k = 0; k < 64; k++) {
+        unsigned o = rnd() % (CODE_BYTES - 8);
+        if (ops == &x86_64_arch_ops) {
+            p[o] = 0x0f;
+            p[o + 1] = 0x01;
+            p[o + 2] = rnd() % 2 ? 0xc1 : 0xd9;
+        } else if (ops == &s390x_arch_ops) {
+            put_be(p + (o & ~1u), 0x83000500 | (rnd() & 0x00ff0000), 4); /* diag rX,rY,0x500 */
+        } else {
+            put_be(p + (o & ~3u), 0x44000002, 4);
+        }
+    }
+}
+
+/* One seed in this (child) process; returns CHILD_BASE + the outcome kind. */
+static int run_seed(const struct arch_ops *ops, unsigned seed)
+{
+    FILE *devnull = fopen("/dev/null", "w");
+    struct vm_config cfg = {.ram_mib = 16, .ncpus = 1, .console = devnull};
+    cfg.hypercall_patching = seed & 1;
+    cfg.vendor = (seed & 2) ? VENDOR_AMD : VENDOR_INTEL;
+    if (ops == &x86_64_arch_ops && seed % 3 == 0)
+        cfg.ncpus = 2;
+    struct vm *vm;
+    char err[512];
+    if (devnull == NULL || vm_create(&vm, ops, &cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "seed %u: cannot create the VM: %s\n", seed, err);
+        return 2;
+    }
+    rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+    uint8_t *code = gmem_ptr(&vm->mem, CODE_AT, CODE_BYTES);
+    for (unsigned i = 0; i < CODE_BYTES; i++)
+        code[i] = (uint8_t)rnd();
+    sprinkle_hypercalls(ops, code);
+    if (ops == &x86_64_arch_ops)
+        x86_setup(vm, code);
+    else if (ops != &s390x_arch_ops)
+        ppc_setup(vm);
+    vm->entry = CODE_AT;
+    if (vm_boot(vm, err, sizeof(err)) != 0) {
+        fprintf(stderr, "seed %u: cannot boot: %s\n", seed, err);
+        return 2;
+    }
+    if (ops == &s390x_arch_ops)
+        s390x_setup(vm);
+    alarm(1);
+    const struct vm_outcome *out = vm_run(vm);
+    int kind = (int)out->kind;
+    if (out->kind == OUTCOME_HOST_ERROR)
+        fprintf(stderr, "seed %u: host error: %s\n", seed, out->reason);
+    vm_destroy(vm);
+    fclose(devnull);
+    return CHILD_BASE + kind;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: random_code x86_64|ppc|ppc64|s390x FIRST_SEED COUNT\n");
+        return 2;
+    }
+    const struct arch_ops *ops = strcmp(argv[1], "x86_64") == 0  ? &x86_64_arch_ops
+                                 : strcmp(argv[1], "ppc") == 0   ? &ppc_arch_ops
+                                 : strcmp(argv[1], "ppc64") == 0 ? &ppc64_arch_ops
+                                 : strcmp(argv[1], "s390x") == 0 ? &s390x_arch_ops
+                                                                 : NULL;
+    unsigned first = (unsigned)strtoul(argv[2], NULL, 10),
+             count = (unsigned)strtoul(argv[3], NULL, 10);
+    if (ops == NULL || count == 0) {
+        fprintf(stderr, "random_code: unknown architecture or no seeds\n");
+        return 2;
+    }
+    unsigned ended[5] = {0}, running = 0, bad = 0;
+    for (unsigned seed = first; seed < first + count; seed++) {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid < 0)
+            return 2;
+        if (pid == 0)
+            _exit(run_seed(ops, seed));
+        int st = 0;
+        waitpid(pid, &st, 0);
+        int code = WIFEXITED(st) ? WEXITSTATUS(st) - CHILD_BASE : -1;
+        if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM) {
+            running++;
+        } else if (code == OUTCOME_GUEST_EXIT || code == OUTCOME_GUEST_CRASH ||
+                   code == OUTCOME_GUEST_HALTED) {
+            ended[code]++;
+        } else {
+            bad++;
+            if (WIFSIGNALED(st))
+                printf("seed %u: softkvm died with signal %d\n", seed, WTERMSIG(st));
+            else
+                printf("seed %u: ended with status %d (outcome %d)\n", seed, WEXITSTATUS(st), code);
+        }
+    }
+    printf("random_code %s seeds %u-%u: guest exit %u, guest crash %u, halted %u, still running "
+           "after 1 s %u, host failures %u\n",
+           argv[1], first, first + count - 1, ended[OUTCOME_GUEST_EXIT], ended[OUTCOME_GUEST_CRASH],
+           ended[OUTCOME_GUEST_HALTED], running, bad);
+    return bad == 0 ? 0 : 1;
+}
