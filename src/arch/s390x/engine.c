@@ -71,6 +71,8 @@ static int s390_init(struct vm *vm, char *err, size_t errlen)
         return -ENOMEM;
     }
     vm->vcpus[0].arch = sv;
+    if (!vm->cfg.engine_api_only) /* else (or when not found) the register API only */
+        s390_live_find(vm->uc, &s->lay, &sv->live);
     rc = s390_hypercalls_init(vm);
     if (rc == 0)
         rc = s390_devices_init(vm);

@@ -33,7 +33,11 @@ static void diag500(struct vcpu *v, uint64_t pc, const uint64_t gpr[16], uint64_
         return;
     }
     uint64_t r2 = s390_hc_r2(&res, gpr[2]);
-    uc_reg_write(vm->uc, UC_S390X_REG_R2, &r2);
+    const struct s390_live *live = &((struct s390_vcpu *)v->arch)->live;
+    if (live->regs != NULL)
+        live->regs[2] = r2;
+    else
+        uc_reg_write(vm->uc, UC_S390X_REG_R2, &r2);
     skip_diag(v, mask, pc);
     if (act == HC_HALT)
         vcpu_halt(v);
@@ -53,17 +57,28 @@ void s390_handle_diag(struct vcpu *v)
         v->exit.kind = EXIT_ARCH;
         return;
     }
-    /* One batch: the PSW mask and r1..r7 (subcode, arguments); the base register only when it
-     * is another one. Arrays are filled element by element: no zeroing on this hot path. */
-    static const int ids[8] = {UC_S390X_REG_PSWM, UC_S390X_REG_R1, UC_S390X_REG_R2,
-                               UC_S390X_REG_R3,   UC_S390X_REG_R4, UC_S390X_REG_R5,
-                               UC_S390X_REG_R6,   UC_S390X_REG_R7};
+    /* The PSW mask (its condition code is not needed here) and r1..r7 (subcode, arguments); the
+     * base register only when it is another one. From the engine's state (livestate.c), else
+     * one API batch. Arrays are filled element by element: no zeroing on this hot path. */
     uint64_t mask, gpr[16];
-    void *vals[8] = {&mask, &gpr[1], &gpr[2], &gpr[3], &gpr[4], &gpr[5], &gpr[6], &gpr[7]};
-    uc_reg_read_batch(vm->uc, ids, vals, 8);
-    gpr[0] = 0;
-    if (d.b2 == 0 || d.b2 > 7)
-        uc_reg_read(vm->uc, UC_S390X_REG_R0 + d.b2, &gpr[d.b2]);
+    const struct s390_live *live = &((struct s390_vcpu *)v->arch)->live;
+    if (live->regs != NULL) {
+        mask = *live->psw_mask;
+        for (unsigned i = 1; i <= 7; i++)
+            gpr[i] = live->regs[i];
+        gpr[0] = 0;
+        if (d.b2 == 0 || d.b2 > 7)
+            gpr[d.b2] = live->regs[d.b2];
+    } else {
+        static const int ids[8] = {UC_S390X_REG_PSWM, UC_S390X_REG_R1, UC_S390X_REG_R2,
+                                   UC_S390X_REG_R3,   UC_S390X_REG_R4, UC_S390X_REG_R5,
+                                   UC_S390X_REG_R6,   UC_S390X_REG_R7};
+        void *vals[8] = {&mask, &gpr[1], &gpr[2], &gpr[3], &gpr[4], &gpr[5], &gpr[6], &gpr[7]};
+        uc_reg_read_batch(vm->uc, ids, vals, 8);
+        gpr[0] = 0;
+        if (d.b2 == 0 || d.b2 > 7)
+            uc_reg_read(vm->uc, UC_S390X_REG_R0 + d.b2, &gpr[d.b2]);
+    }
 
     /* KVM checks the privilege before looking at the function code. */
     if (mask & PSW_MASK_PSTATE) {

@@ -46,7 +46,20 @@ enum s390_arch_exit {
     S390_EXIT_NEW_SITES, /* a newly translated block holds an untrapped DIAGNOSE */
 };
 
+/* Pointers into the engine's live CPU state (livestate.c); regs is NULL when it was not found. */
+struct s390_live {
+    uint64_t *regs;           /* r0..r15 */
+    const uint64_t *psw_mask; /* the PSW mask without the condition code (kept apart) */
+};
+
+/* Find the live CPU state of a freshly opened engine: marks r0-r15, searches the memory reachable
+ * from the engine handle through kernel-checked copies, checks the PSW mask and a register read
+ * and write against the register API, and puts r0-r15 back. Returns 0 with *live filled, or -1
+ * with *live zeroed (the caller then uses the register API). */
+int s390_live_find(uc_engine *uc, const struct s390_ctx_layout *lay, struct s390_live *live);
+
 struct s390_vcpu {
+    struct s390_live live; /* the DIAGNOSE fast path's registers */
     enum s390_arch_exit why;
     uint64_t block_pc, block_size; /* S390_EXIT_NEW_SITES: the block, not yet run */
     uint64_t pgm_new_addr;         /* address the last program interruption went to */

@@ -1,0 +1,86 @@
+/* Direct access to the engine's live s390x CPU state for the DIAGNOSE fast path, located once per
+ * engine by a search that is checked against the register API (and skipped when it fails). */
+#include <string.h>
+
+#include "arch/s390x/psw.h"
+#include "arch/s390x/s390x.h"
+#include "softkvm/engine_state.h"
+
+/* What the search needs: the markers and the offset of the PSW mask in the CPU state. */
+struct probe {
+    uc_engine *uc;
+    uint64_t marks[16];
+    size_t psw_mask;
+};
+
+/* engine_state_accept_fn: the PSW mask is where expected (the condition code aside: the engine
+ * keeps it apart and merges it on reads), and r3 written through the API shows up there and
+ * written there shows up through the API. */
+static bool is_live(uintptr_t env, void *user)
+{
+    const struct probe *p = user;
+    uint64_t mask = 0, api_mask = 0, r3 = 0, api = 0, flipped = ~p->marks[3];
+    if (engine_probe_read(env + p->psw_mask, &mask, 8) != 8 ||
+        uc_reg_read(p->uc, UC_S390X_REG_PSWM, &api_mask) != UC_ERR_OK ||
+        (mask & ~PSW_MASK_CC) != (api_mask & ~PSW_MASK_CC))
+        return false;
+    uc_reg_write(p->uc, UC_S390X_REG_R3, &flipped);
+    if (engine_probe_read(env + 3 * 8, &r3, 8) != 8 || r3 != flipped) {
+        uc_reg_write(p->uc, UC_S390X_REG_R3, &p->marks[3]);
+        return false;
+    }
+    ((uint64_t *)env)[3] = p->marks[3]; /* known now to be the engine's own, writable state */
+    uc_reg_read(p->uc, UC_S390X_REG_R3, &api);
+    return api == p->marks[3];
+}
+
+/* The offset of the PSW mask in the state: the GPR block's place in a saved context (a copy of
+ * the state behind a header) gives the header's size. Freed before the search so that the copy
+ * cannot be mistaken for the state. */
+static int find_offsets(const struct s390_ctx_layout *lay, struct probe *p)
+{
+    uc_context *ctx = NULL;
+    if (uc_context_alloc(p->uc, &ctx) != UC_ERR_OK)
+        return -1;
+    int rc = -1;
+    size_t len = uc_context_size(p->uc);
+    const uint8_t *blob = (const uint8_t *)ctx;
+    if (uc_context_save(p->uc, ctx) == UC_ERR_OK) {
+        long head = engine_blob_find(blob, len, p->marks[0], 8);
+        if (head >= 0 && (size_t)head + 8 <= lay->psw_addr &&
+            memcmp(blob + head, p->marks, sizeof(p->marks)) == 0) {
+            p->psw_mask = lay->psw_addr - 8 - (size_t)head;
+            rc = 0;
+        }
+    }
+    uc_context_free(ctx);
+    return rc;
+}
+
+int s390_live_find(uc_engine *uc, const struct s390_ctx_layout *lay, struct s390_live *live)
+{
+    memset(live, 0, sizeof(*live));
+    struct probe p = {.uc = uc};
+    int ids[16];
+    uint64_t saved[16];
+    void *saved_p[16], *marks_p[16];
+    for (unsigned i = 0; i < 16; i++) {
+        ids[i] = UC_S390X_REG_R0 + (int)i;
+        p.marks[i] = 0x9E3779B97F4A7C15ULL * (i + 1) ^ 0x5EC0FF5E00000000ULL;
+        saved_p[i] = &saved[i];
+        marks_p[i] = &p.marks[i];
+    }
+    if (uc_reg_read_batch(uc, ids, saved_p, 16) != UC_ERR_OK)
+        return -1;
+    int rc = -1;
+    if (uc_reg_write_batch(uc, ids, marks_p, 16) == UC_ERR_OK && find_offsets(lay, &p) == 0) {
+        uintptr_t env = engine_state_search(uc, p.marks, sizeof(p.marks), is_live, &p);
+        if (env != 0) {
+            live->regs = (uint64_t *)env;
+            live->psw_mask = (const uint64_t *)(env + p.psw_mask);
+            rc = 0;
+        }
+    }
+    uc_reg_write_batch(uc, ids, saved_p, 16);
+    return rc;
+}
