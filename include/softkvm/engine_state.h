@@ -23,6 +23,14 @@ typedef bool (*engine_state_accept_fn)(uintptr_t addr, void *user);
 uintptr_t engine_state_search(uc_engine *uc, const void *marks, size_t len,
                               engine_state_accept_fn accept, void *user);
 
+/* Save the engine's context and find the len bytes of marks (already in the registers) in it.
+ * Returns their offset in the saved blob (the CPU state behind a header), with *blob a malloc'd
+ * copy of the blob (the caller frees it) and *blob_len its size; -1 (nothing to free) when the
+ * context cannot be saved or the marks are not there exactly once. The engine's own context is
+ * freed before returning, so a later search cannot mistake it for the live state. */
+long engine_context_snapshot(uc_engine *uc, const void *marks, size_t len, uint8_t **blob,
+                             size_t *blob_len);
+
 /* Offset of the width-byte (4 or 8) value v in blob, at width-aligned steps; -1 when it is not
  * there or there more than once. */
 long engine_blob_find(const uint8_t *blob, size_t len, uint64_t v, unsigned width);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -73,6 +74,34 @@ uintptr_t engine_state_search(uc_engine *uc, const void *marks, size_t len,
         }
     }
     return 0;
+}
+
+long engine_context_snapshot(uc_engine *uc, const void *marks, size_t len, uint8_t **blob,
+                             size_t *blob_len)
+{
+    uc_context *ctx = NULL;
+    uint64_t first;
+    *blob = NULL;
+    if (len < 8 || uc_context_alloc(uc, &ctx) != UC_ERR_OK)
+        return -1;
+    memcpy(&first, marks, 8);
+    size_t n = uc_context_size(uc);
+    long at = -1;
+    uint8_t *copy = malloc(n);
+    if (copy != NULL && uc_context_save(uc, ctx) == UC_ERR_OK) {
+        memcpy(copy, ctx, n);
+        at = engine_blob_find(copy, n, first, 8);
+        if (at >= 0 && ((size_t)at + len > n || memcmp(copy + at, marks, len) != 0))
+            at = -1;
+    }
+    uc_context_free(ctx);
+    if (at < 0) {
+        free(copy);
+        return -1;
+    }
+    *blob = copy;
+    *blob_len = n;
+    return at;
 }
 
 long engine_blob_find(const uint8_t *blob, size_t len, uint64_t v, unsigned width)

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -49,11 +50,35 @@ static void test_blob_find_unique_only(void **state)
     assert_int_equal(engine_blob_find(blob, sizeof(blob), w, 8), -1); /* misaligned for 8 */
 }
 
+/* A snapshot finds marks written into the registers, and only once; absent marks give -1. */
+static void test_context_snapshot(void **state)
+{
+    (void)state;
+    uc_engine *uc;
+    assert_int_equal(uc_open(UC_ARCH_X86, UC_MODE_64, &uc), UC_ERR_OK);
+    uint64_t marks[2] = {0x5EC0FF5E11112222ULL, 0x5EC0FF5E33334444ULL};
+    assert_int_equal(uc_reg_write(uc, UC_X86_REG_RAX, &marks[0]), UC_ERR_OK);
+    assert_int_equal(uc_reg_write(uc, UC_X86_REG_RCX, &marks[1]), UC_ERR_OK); /* regs[1] */
+    uint8_t *blob = NULL;
+    size_t len = 0;
+    long at = engine_context_snapshot(uc, marks, sizeof(marks), &blob, &len);
+    assert_true(at >= 0);
+    assert_non_null(blob);
+    assert_int_equal(len, uc_context_size(uc));
+    assert_memory_equal(blob + at, marks, sizeof(marks));
+    free(blob);
+    uint64_t absent[2] = {0x5EC0FF5E55556666ULL, 1};
+    assert_int_equal(engine_context_snapshot(uc, absent, sizeof(absent), &blob, &len), -1);
+    assert_null(blob);
+    uc_close(uc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_probe_read_stops_at_unmapped),
         cmocka_unit_test(test_blob_find_unique_only),
+        cmocka_unit_test(test_context_snapshot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

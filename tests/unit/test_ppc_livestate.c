@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "arch/ppc/ppc.h"
+#include "test_vm.h"
 
 extern const struct arch_ops ppc_arch_ops;
 extern const struct arch_ops ppc64_arch_ops;
@@ -18,36 +19,15 @@ extern const struct arch_ops ppc64_arch_ops;
 
 struct fixture {
     struct vm *vm;
-    FILE *devnull;
     struct ppc_live *live;
     uint64_t mask; /* register width */
 };
-
-static struct vm *make_vm(const struct arch_ops *ops, bool api_only, FILE *devnull)
-{
-    struct vm_config cfg = {.ram_mib = 16, .ncpus = 1, .console = devnull};
-    cfg.engine_api_only = api_only;
-    struct vm *vm = NULL;
-    char err[512];
-    if (vm_create(&vm, ops, &cfg, err, sizeof(err)) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return NULL;
-    }
-    vm->entry = CODE_AT;
-    if (vm_boot(vm, err, sizeof(err)) != 0) {
-        fprintf(stderr, "%s\n", err);
-        vm_destroy(vm);
-        return NULL;
-    }
-    return vm;
-}
 
 static int setup(void **state, const struct arch_ops *ops, uint64_t mask)
 {
     static struct fixture f;
     memset(&f, 0, sizeof(f));
-    f.devnull = fopen("/dev/null", "w");
-    f.vm = f.devnull != NULL ? make_vm(ops, false, f.devnull) : NULL;
+    f.vm = test_vm_boot(ops, false, CODE_AT);
     if (f.vm == NULL)
         return -1;
     f.live = &((struct ppc_vcpu *)f.vm->vcpus[0].arch)->live;
@@ -69,8 +49,7 @@ static int setup64(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    vm_destroy(f->vm);
-    fclose(f->devnull);
+    test_vm_release(f->vm);
     return 0;
 }
 
@@ -150,13 +129,10 @@ static void test_api_only_has_no_view(void **state)
     (void)state;
     const struct arch_ops *ops[] = {&ppc_arch_ops, &ppc64_arch_ops};
     for (int i = 0; i < 2; i++) {
-        FILE *devnull = fopen("/dev/null", "w");
-        assert_non_null(devnull);
-        struct vm *vm = make_vm(ops[i], true, devnull);
+        struct vm *vm = test_vm_boot(ops[i], true, CODE_AT);
         assert_non_null(vm);
         assert_null(((struct ppc_vcpu *)vm->vcpus[0].arch)->live.gpr);
-        vm_destroy(vm);
-        fclose(devnull);
+        test_vm_release(vm);
     }
 }
 

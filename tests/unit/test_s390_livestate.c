@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "arch/s390x/s390x.h"
+#include "test_vm.h"
 
 extern const struct arch_ops s390x_arch_ops;
 
@@ -17,35 +18,14 @@ extern const struct arch_ops s390x_arch_ops;
 
 struct fixture {
     struct vm *vm;
-    FILE *devnull;
     struct s390_live *live;
 };
-
-static struct vm *make_vm(bool api_only, FILE *devnull)
-{
-    struct vm_config cfg = {.ram_mib = 16, .ncpus = 1, .console = devnull};
-    cfg.engine_api_only = api_only;
-    struct vm *vm = NULL;
-    char err[512];
-    if (vm_create(&vm, &s390x_arch_ops, &cfg, err, sizeof(err)) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return NULL;
-    }
-    vm->entry = CODE_AT;
-    if (vm_boot(vm, err, sizeof(err)) != 0) {
-        fprintf(stderr, "%s\n", err);
-        vm_destroy(vm);
-        return NULL;
-    }
-    return vm;
-}
 
 static int setup(void **state)
 {
     static struct fixture f;
     memset(&f, 0, sizeof(f));
-    f.devnull = fopen("/dev/null", "w");
-    f.vm = f.devnull != NULL ? make_vm(false, f.devnull) : NULL;
+    f.vm = test_vm_boot(&s390x_arch_ops, false, CODE_AT);
     if (f.vm == NULL)
         return -1;
     f.live = &((struct s390_vcpu *)f.vm->vcpus[0].arch)->live;
@@ -56,8 +36,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    vm_destroy(f->vm);
-    fclose(f->devnull);
+    test_vm_release(f->vm);
     return 0;
 }
 
@@ -125,13 +104,10 @@ static void test_writes_both_ways(void **state)
 static void test_api_only_has_no_view(void **state)
 {
     (void)state;
-    FILE *devnull = fopen("/dev/null", "w");
-    assert_non_null(devnull);
-    struct vm *vm = make_vm(true, devnull);
+    struct vm *vm = test_vm_boot(&s390x_arch_ops, true, CODE_AT);
     assert_non_null(vm);
     assert_null(((struct s390_vcpu *)vm->vcpus[0].arch)->live.regs);
-    vm_destroy(vm);
-    fclose(devnull);
+    test_vm_release(vm);
 }
 
 int main(void)

@@ -1,5 +1,6 @@
 /* Direct access to the engine's live PowerPC CPU state for the sc fast path, located once per
  * engine by a search that is checked against the register API (and skipped when it fails). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/ppc/ppc.h"
@@ -27,42 +28,35 @@ static uint64_t mark(unsigned i, unsigned width)
  * search so that a copy cannot be mistaken for the state. */
 static int find_offsets(struct probe *p)
 {
-    uc_context *a = NULL, *b = NULL;
-    if (uc_context_alloc(p->uc, &a) != UC_ERR_OK || uc_context_alloc(p->uc, &b) != UC_ERR_OK) {
-        if (a != NULL)
-            uc_context_free(a);
-        return -1;
-    }
-    int rc = -1;
-    size_t len = uc_context_size(p->uc);
-    const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
     /* The engine may keep bits the API cannot clear (ppc64's HV): compare what it reads back. */
     uint64_t want_a = p->msr_a, want_b = p->msr_b;
+    size_t marks_len = 32 * (size_t)p->width, len = 0, len_b = 0;
+    uint8_t *x = NULL, *y = NULL;
+    long head = -1, head_b = -1;
     p->msr_a = p->msr_b = 0; /* ppc32 reads fill the low 4 bytes */
     if (uc_reg_write(p->uc, UC_PPC_REG_MSR, &want_a) == UC_ERR_OK &&
-        uc_reg_read(p->uc, UC_PPC_REG_MSR, &p->msr_a) == UC_ERR_OK &&
-        uc_context_save(p->uc, a) == UC_ERR_OK &&
-        uc_reg_write(p->uc, UC_PPC_REG_MSR, &want_b) == UC_ERR_OK &&
-        uc_reg_read(p->uc, UC_PPC_REG_MSR, &p->msr_b) == UC_ERR_OK &&
-        uc_context_save(p->uc, b) == UC_ERR_OK && p->msr_a != p->msr_b) {
-        long head = engine_blob_find(x, len, ppc_load_reg(p->marks, p->width), p->width);
+        uc_reg_read(p->uc, UC_PPC_REG_MSR, &p->msr_a) == UC_ERR_OK)
+        head = engine_context_snapshot(p->uc, p->marks, marks_len, &x, &len);
+    if (head >= 0 && uc_reg_write(p->uc, UC_PPC_REG_MSR, &want_b) == UC_ERR_OK &&
+        uc_reg_read(p->uc, UC_PPC_REG_MSR, &p->msr_b) == UC_ERR_OK)
+        head_b = engine_context_snapshot(p->uc, p->marks, marks_len, &y, &len_b);
+    int rc = -1;
+    if (head >= 0 && head_b == head && len_b == len && p->msr_a != p->msr_b) {
         long nip = engine_blob_find(x, len, PC_MAGIC, p->width);
         long msr = -1;
-        for (size_t o = 0; head >= 0 && o + p->width <= len; o += p->width) {
+        for (size_t o = 0; o + p->width <= len; o += p->width) {
             if (ppc_load_reg(x + o, p->width) == p->msr_a &&
-                ppc_load_reg(y + o, p->width) == p->msr_b) {
+                ppc_load_reg(y + o, p->width) == p->msr_b)
                 msr = msr < 0 ? (long)o : -2;
-            }
         }
-        if (head >= 0 && nip > head && msr > head &&
-            memcmp(x + head, p->marks, 32 * (size_t)p->width) == 0) {
+        if (nip > head && msr > head) {
             p->nip = (size_t)(nip - head);
             p->msr = (size_t)(msr - head);
             rc = 0;
         }
     }
-    uc_context_free(a);
-    uc_context_free(b);
+    free(x);
+    free(y);
     return rc;
 }
 

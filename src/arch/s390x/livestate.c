@@ -1,5 +1,6 @@
 /* Direct access to the engine's live s390x CPU state for the DIAGNOSE fast path, located once per
  * engine by a search that is checked against the register API (and skipped when it fails). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/s390x/psw.h"
@@ -34,27 +35,20 @@ static bool is_live(uintptr_t env, void *user)
     return api == p->marks[3];
 }
 
-/* The offset of the PSW mask in the state: the GPR block's place in a saved context (a copy of
- * the state behind a header) gives the header's size. Freed before the search so that the copy
- * cannot be mistaken for the state. */
+/* The offset of the PSW mask in the state: the GPR block's place in a snapshot of the saved
+ * context gives the header's size; the calibrated layout has the mask's place in a context. */
 static int find_offsets(const struct s390_ctx_layout *lay, struct probe *p)
 {
-    uc_context *ctx = NULL;
-    if (uc_context_alloc(p->uc, &ctx) != UC_ERR_OK)
+    uint8_t *blob;
+    size_t len;
+    long head = engine_context_snapshot(p->uc, p->marks, sizeof(p->marks), &blob, &len);
+    if (head < 0)
         return -1;
-    int rc = -1;
-    size_t len = uc_context_size(p->uc);
-    const uint8_t *blob = (const uint8_t *)ctx;
-    if (uc_context_save(p->uc, ctx) == UC_ERR_OK) {
-        long head = engine_blob_find(blob, len, p->marks[0], 8);
-        if (head >= 0 && (size_t)head + 8 <= lay->psw_addr &&
-            memcmp(blob + head, p->marks, sizeof(p->marks)) == 0) {
-            p->psw_mask = lay->psw_addr - 8 - (size_t)head;
-            rc = 0;
-        }
-    }
-    uc_context_free(ctx);
-    return rc;
+    free(blob);
+    if ((size_t)head + 8 > lay->psw_addr)
+        return -1;
+    p->psw_mask = lay->psw_addr - 8 - (size_t)head;
+    return 0;
 }
 
 int s390_live_find(uc_engine *uc, const struct s390_ctx_layout *lay, struct s390_live *live)

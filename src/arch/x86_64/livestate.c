@@ -1,5 +1,6 @@
 /* Direct access to the engine's live x86 CPU state for the hypercall fast path, located once per
  * engine by a search that is checked against the register API (and skipped when it fails). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/x86_64/x86.h"
@@ -24,30 +25,23 @@ struct probe {
     size_t rip, cr3, cs_sel;
 };
 
-/* Offsets of the markers in the CPU state, from a saved context (a copy of the state behind a
- * header); freed again before the search so that the copy cannot be mistaken for the state. */
+/* Offsets of the markers in the CPU state, from a snapshot of the saved context. */
 static int find_offsets(const struct x86_ctx_layout *lay, struct probe *p)
 {
-    uc_context *ctx = NULL;
-    if (uc_context_alloc(p->uc, &ctx) != UC_ERR_OK)
+    uint8_t *blob;
+    size_t len;
+    long head = engine_context_snapshot(p->uc, p->gprs, sizeof(uint64_t) * NGPR, &blob, &len);
+    if (head < 0)
         return -1;
-    int rc = -1;
-    size_t len = uc_context_size(p->uc);
-    const uint8_t *blob = (const uint8_t *)ctx;
-    if (uc_context_save(p->uc, ctx) == UC_ERR_OK) {
-        long head = engine_blob_find(blob, len, p->gprs[0], 8);
-        long rip = engine_blob_find(blob, len, RIP_MAGIC, 8);
-        long cr3 = engine_blob_find(blob, len, CR3_MAGIC, 8);
-        if (head >= 0 && rip > head && cr3 > head && (size_t)head < lay->segs &&
-            memcmp(blob + head, p->gprs, sizeof(uint64_t) * NGPR) == 0) {
-            p->rip = (size_t)(rip - head);
-            p->cr3 = (size_t)(cr3 - head);
-            p->cs_sel = lay->segs - (size_t)head + SEG_CS * SEG_SIZE;
-            rc = 0;
-        }
-    }
-    uc_context_free(ctx);
-    return rc;
+    long rip = engine_blob_find(blob, len, RIP_MAGIC, 8);
+    long cr3 = engine_blob_find(blob, len, CR3_MAGIC, 8);
+    free(blob);
+    if (rip <= head || cr3 <= head || (size_t)head >= lay->segs)
+        return -1;
+    p->rip = (size_t)(rip - head);
+    p->cr3 = (size_t)(cr3 - head);
+    p->cs_sel = lay->segs - (size_t)head + SEG_CS * SEG_SIZE;
+    return 0;
 }
 
 /* engine_state_accept_fn: the markers are there, and a register written through the API shows
