@@ -1,6 +1,7 @@
-/* Hostile guests: random code (with hypercall instructions sprinkled in, and on x86 an IDT of
- * random gates, on PowerPC random vectors, on s390x random new PSWs) must end every run as a
- * guest exit, crash or halt, never as a host crash, a sanitizer report or a host error.
+/* Hostile guests: random code (with hypercall instructions and device accesses sprinkled in, and
+ * on x86 an IDT of random gates, on PowerPC random vectors, on s390x random new PSWs) must end
+ * every run as a guest exit, crash or halt, never as a host crash, a sanitizer report or a host
+ * error.
  *
  * usage: random_code ARCH FIRST_SEED COUNT     (ARCH: x86_64, ppc, ppc64, s390x)
  * Each seed runs in a child process (every fourth one with --trace to /dev/null); a guest that is
@@ -107,6 +108,56 @@ static void sprinkle_hypercalls(const struct arch_ops *ops, uint8_t *p)
     }
 }
 
+/* One access to softkvm's devices with a random value at p; returns its length in bytes. On x86
+ * IN/OUT to the UART, isa-debug-exit and fw_cfg ports, or a load/store into the local APIC or
+ * test device page; on s390x a store into the virtio console's registers. (PowerPC devices are
+ * reached by hypercalls, sprinkled already.) */
+static unsigned device_access(const struct arch_ops *ops, uint8_t *p)
+{
+    static const uint16_t ports[] = {0x3f8, 0x3f9, 0x3fb, 0x3fd, 0xf4, 0x510, 0x511};
+    static const uint8_t pio_ops[] = {0xee, 0xec, 0xef, 0xed}; /* out/in %al/%eax, (%dx) */
+    uint32_t value = rnd();
+    if (ops == &x86_64_arch_ops) {
+        p[0] = 0xb8; /* mov $value, %eax */
+        memcpy(p + 1, &value, 4);
+        if (rnd() % 2) {
+            uint16_t port = ports[rnd() % (sizeof(ports) / sizeof(ports[0]))];
+            const uint8_t seq[] = {0x66, 0xba, (uint8_t)port, (uint8_t)(port >> 8), /* mov dx */
+                                   pio_ops[rnd() % sizeof(pio_ops)]};
+            memcpy(p + 5, seq, sizeof(seq));
+            return 5 + sizeof(seq);
+        }
+        uint64_t page = rnd() % 2 ? 0xFEE00000ULL : 0xF0000000ULL;
+        uint64_t addr = page + (rnd() % 1024) * 4;
+        p[5] = 0x48; /* movabs $addr, %rbx */
+        p[6] = 0xbb;
+        memcpy(p + 7, &addr, 8);
+        p[15] = rnd() % 2 ? 0x89 : 0x8b; /* mov %eax, (%rbx) / mov (%rbx), %eax */
+        p[16] = 0x03;
+        return 17;
+    }
+    if (ops == &s390x_arch_ops) {
+        put_be(p, 0xC02F, 2); /* llilf %r2, value */
+        put_be(p + 2, value, 4);
+        put_be(p + 6, 0xC01F, 2); /* llilf %r1, 0xF0001000 (the virtio console) */
+        put_be(p + 8, 0xF0001000, 4);
+        put_be(p + 12, 0x50201000 | (rnd() & 0xFFC), 4); /* st %r2, d(%r1) */
+        return 16;
+    }
+    return 0;
+}
+
+/* A run of device accesses where the code starts (random code rarely gets far), and more of them
+ * sprinkled through it. */
+static void sprinkle_devices(const struct arch_ops *ops, uint8_t *code, unsigned start)
+{
+    unsigned at = start;
+    for (unsigned k = 0; k < 12; k++)
+        at += device_access(ops, code + at);
+    for (unsigned k = 0; k < 48; k++)
+        device_access(ops, code + ((rnd() % (CODE_BYTES - 32)) & ~1u));
+}
+
 /* One seed in this (child) process; returns CHILD_BASE + the outcome kind. */
 static int run_seed(const struct arch_ops *ops, unsigned seed)
 {
@@ -129,6 +180,7 @@ static int run_seed(const struct arch_ops *ops, unsigned seed)
     for (unsigned i = 0; i < CODE_BYTES; i++)
         code[i] = (uint8_t)rnd();
     sprinkle_hypercalls(ops, code);
+    sprinkle_devices(ops, code, ops == &x86_64_arch_ops ? 8 : 0); /* x86: after the LIDT */
     if (ops == &x86_64_arch_ops)
         x86_setup(vm, code);
     else if (ops != &s390x_arch_ops)

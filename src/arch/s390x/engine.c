@@ -100,6 +100,12 @@ static void s390_classify(struct vcpu *v, int err)
     v->exit.pc = s390_get_pc(v);
     if (v->exit.kind != EXIT_NONE)
         return;
+    if (err == UC_ERR_FETCH_PROT) {
+        /* A fetch from a device page (the test device, the virtio console): not storage, so an
+         * addressing exception, as for any address past RAM (same ILC as the engine's). */
+        s390_deliver_program(v, PGM_ADDRESSING, 2, v->exit.pc);
+        return;
+    }
     if (err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_READ_UNMAPPED ||
         err == UC_ERR_WRITE_UNMAPPED) {
         vm_stop(v->vm, OUTCOME_GUEST_CRASH, 0,

@@ -232,6 +232,14 @@ static void x86_classify(struct vcpu *v, int err)
             v->exit.kind = EXIT_HALT;
         return;
     }
+    if (err == UC_ERR_FETCH_PROT) {
+        /* KVM cannot run code from device memory either: its emulator gives up and the VMM
+         * reports an internal error. */
+        vm_stop(vm, OUTCOME_GUEST_CRASH, 0,
+                "vCPU %u: instruction fetch from device memory (MMIO) at RIP 0x%llx", v->id,
+                (unsigned long long)v->exit.pc);
+        return;
+    }
     vm_stop(vm, OUTCOME_HOST_ERROR, 0, "vCPU %u: engine error at RIP 0x%llx: %s", v->id,
             (unsigned long long)v->exit.pc, uc_strerror((uc_err)err));
 }

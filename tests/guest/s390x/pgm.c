@@ -71,15 +71,21 @@ int kmain(const struct skvm_boot_info *bi)
         addr_store_probe(nowhere[i]);
         expect("addressing/store", S390_IRQ_PROGRAM, S390_PGM_ADDRESSING, 6, addr_store_at, false);
     }
-    /* An instruction fetch from outside RAM: addressing, the old PSW past the (unfetchable)
-     * instruction by the ILC the CPU reports. */
-    to_caller = true;
-    uint32_t n = last.count;
-    ((void (*)(void))(uintptr_t)(bi->ram_size + 0x2000))();
-    to_caller = false;
-    EXPECT_EQ(last.count, n + 1);
-    EXPECT_EQ(last.code, S390_PGM_ADDRESSING);
-    EXPECT_EQ(last.psw.addr, bi->ram_size + 0x2000 + last.ilen);
+    /* An instruction fetch from outside RAM (past its end, the test device, the virtio
+     * console): addressing, the old PSW past the (unfetchable) instruction by the ILC the CPU
+     * reports. */
+    uint64_t no_code[] = {bi->ram_size + 0x2000, 0xF0000800UL, 0xF0001000UL};
+    uint32_t n = 0;
+    for (unsigned i = 0; i < ARRAY_SIZE(no_code); i++) {
+        to_caller = true;
+        n = last.count;
+        ((void (*)(void))(uintptr_t)no_code[i])();
+        to_caller = false;
+        EXPECT_EQ(last.count, n + 1);
+        EXPECT_EQ(last.code, S390_PGM_ADDRESSING);
+        EXPECT_EQ(last.ilen, 2);
+        EXPECT_EQ(last.psw.addr, no_code[i] + last.ilen);
+    }
 
     /* SVC from supervisor state: the SVC number and the old PSW past the SVC. */
     svc_probe();
