@@ -4,6 +4,7 @@
  * error.
  *
  * usage: random_code ARCH FIRST_SEED COUNT     (ARCH: x86_64, ppc, ppc64, s390x)
+ * RANDOM_CODE_TRACE=FILE traces the runs into FILE (for looking into one seed).
  * Each seed runs in a child process (every fourth one with --trace to /dev/null); a guest that is
  * still running after a second (a random loop is a legitimate guest) is stopped and counted. Exit
  * status 0 when every seed ended as allowed, 1 otherwise. */
@@ -168,7 +169,9 @@ static int run_seed(const struct arch_ops *ops, unsigned seed)
     if (ops == &x86_64_arch_ops && seed % 3 == 0)
         cfg.ncpus = 2;
     if (seed % 4 == 0)
-        cfg.trace_path = "/dev/null"; /* the trace writer sees hostile values too */
+        cfg.trace_path = "/dev/null";        /* the trace writer sees hostile values too */
+    if (getenv("RANDOM_CODE_TRACE") != NULL) /* to look into one failing seed */
+        cfg.trace_path = getenv("RANDOM_CODE_TRACE");
     struct vm *vm;
     char err[512];
     if (devnull == NULL || vm_create(&vm, ops, &cfg, err, sizeof(err)) != 0) {

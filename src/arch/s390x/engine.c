@@ -101,9 +101,10 @@ static void s390_classify(struct vcpu *v, int err)
     if (v->exit.kind != EXIT_NONE)
         return;
     if (err == UC_ERR_FETCH_PROT) {
-        /* A fetch from a device page (the test device, the virtio console): not storage, so an
-         * addressing exception, as for any address past RAM (same ILC as the engine's). */
-        s390_deliver_program(v, PGM_ADDRESSING, 2, v->exit.pc);
+        /* A fetch from a device page (the test device, the virtio console): delivered by
+         * s390_handle_interruption like the program interruptions the engine reports. */
+        v->exit.kind = EXIT_EXCEPTION;
+        v->exit.intno = S390_EXCP_FETCH_DEVICE;
         return;
     }
     if (err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_READ_UNMAPPED ||

@@ -163,6 +163,11 @@ void s390_handle_interruption(struct vcpu *v)
         s390_deliver_program(v, (uint16_t)code, ilen, pc);
         break;
     }
+    case S390_EXCP_FETCH_DEVICE:
+        /* Device pages hold registers, not storage: an addressing exception, as for a fetch
+         * past RAM (the same ILC the engine reports for that). */
+        s390_deliver_program(v, PGM_ADDRESSING, 2, pc);
+        break;
     case S390_EXCP_SVC: {
         uint32_t code = s390_ctx_u32(vm, lay->svc_code);
         uint32_t ilen = s390_ctx_u32(vm, lay->svc_ilen);

@@ -21,6 +21,8 @@
 /* Interruption classes as Unicorn's interrupt hook numbers them (QEMU's EXCP_*). */
 #define S390_EXCP_SVC 2
 #define S390_EXCP_PGM 3
+/* softkvm's own class for the engine's refusal to fetch from a device page (not QEMU's). */
+#define S390_EXCP_FETCH_DEVICE 0x100
 
 /* Offsets, inside a saved engine context, of CPU state Unicorn's API does not expose. */
 struct s390_ctx_layout {
