@@ -109,10 +109,27 @@ static void sprinkle_hypercalls(const struct arch_ops *ops, uint8_t *p)
     }
 }
 
+/* An argument that is sometimes plausible: anything, a small number (a channel handle, a byte
+ * count), a page inside the 16 MiB of RAM, or Linux's magic-page address. */
+static uint32_t hostile_arg(uint32_t any)
+{
+    switch (rnd() % 4) {
+    case 0:
+        return rnd() % 20;
+    case 1:
+        return (rnd() % 0x1000000) & ~0xFFFu;
+    case 2:
+        return 0xFFFFF000u;
+    default:
+        return any;
+    }
+}
+
 /* One access to softkvm's devices with a random value at p; returns its length in bytes. On x86
  * IN/OUT to the UART, isa-debug-exit and fw_cfg ports, or a load/store into the local APIC or
- * test device page; on s390x a store into the virtio console's registers. (PowerPC devices are
- * reached by hypercalls, sprinkled already.) */
+ * test device page; on s390x a store into the virtio console's registers; on PowerPC (whose
+ * devices are hypercalls) a PR-style hypercall with a real token (FEATURES, MAP_MAGIC_PAGE, the
+ * byte channel, EV_IDLE) and random r3/r4. */
 static unsigned device_access(const struct arch_ops *ops, uint8_t *p)
 {
     static const uint16_t ports[] = {0x3f8, 0x3f9, 0x3fb, 0x3fd, 0xf4, 0x510, 0x511};
@@ -137,6 +154,26 @@ static unsigned device_access(const struct arch_ops *ops, uint8_t *p)
         p[16] = 0x03;
         return 17;
     }
+    if (ops == &ppc_arch_ops || ops == &ppc64_arch_ops) {
+        static const uint32_t tokens[] = {0x2A0003, 0x2A0004, 0x10001, 0x10002, 0x10003, 0x10010};
+        uint32_t token = tokens[rnd() % (sizeof(tokens) / sizeof(tokens[0]))];
+        value = hostile_arg(value);
+        uint32_t r4 = hostile_arg(rnd());
+        const uint32_t words[] = {
+            0x3C004B56,                    /* lis r0,0x4b56 */
+            0x60004D21,                    /* ori r0,r0,0x4d21: the PR-style magic */
+            0x3D600000 | token >> 16,      /* lis r11,vendor */
+            0x616B0000 | (token & 0xFFFF), /* ori r11,r11,nr */
+            0x3C600000 | value >> 16,      /* lis r3,... */
+            0x60630000 | (value & 0xFFFF), /* ori r3,r3,... */
+            0x3C800000 | r4 >> 16,         /* lis r4,... */
+            0x60840000 | (r4 & 0xFFFF),    /* ori r4,r4,... */
+            0x44000002,                    /* sc */
+        };
+        for (unsigned i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+            put_be(p + 4 * i, words[i], 4);
+        return sizeof(words);
+    }
     if (ops == &s390x_arch_ops) {
         put_be(p, 0xC02F, 2); /* llilf %r2, value */
         put_be(p + 2, value, 4);
@@ -156,7 +193,7 @@ static void sprinkle_devices(const struct arch_ops *ops, uint8_t *code, unsigned
     for (unsigned k = 0; k < 12; k++)
         at += device_access(ops, code + at);
     for (unsigned k = 0; k < 48; k++)
-        device_access(ops, code + ((rnd() % (CODE_BYTES - 32)) & ~1u));
+        device_access(ops, code + ((rnd() % (CODE_BYTES - 64)) & ~3u));
 }
 
 /* One seed in this (child) process; returns CHILD_BASE + the outcome kind. */
