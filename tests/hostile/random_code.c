@@ -126,15 +126,33 @@ static uint32_t hostile_arg(uint32_t any)
 }
 
 /* One access to softkvm's devices with a random value at p; returns its length in bytes. On x86
- * IN/OUT to the UART, isa-debug-exit and fw_cfg ports, or a load/store into the local APIC or
- * test device page; on s390x a store into the virtio console's registers; on PowerPC (whose
- * devices are hypercalls) a PR-style hypercall with a real token (FEATURES, MAP_MAGIC_PAGE, the
- * byte channel, EV_IDLE) and random r3/r4. */
+ * IN/OUT to the UART, isa-debug-exit and fw_cfg ports, a load/store into the local APIC or
+ * test device page, or a KVM hypercall with plausible arguments; on s390x a store into the virtio
+ * console's registers; on PowerPC (whose devices are hypercalls) a PR-style hypercall with a real
+ * token (FEATURES, MAP_MAGIC_PAGE, the byte channel, EV_IDLE) and random r3/r4. */
 static unsigned device_access(const struct arch_ops *ops, uint8_t *p)
 {
     static const uint16_t ports[] = {0x3f8, 0x3f9, 0x3fb, 0x3fd, 0xf4, 0x510, 0x511};
     static const uint8_t pio_ops[] = {0xee, 0xec, 0xef, 0xed}; /* out/in %al/%eax, (%dx) */
     uint32_t value = rnd();
+    if (ops == &x86_64_arch_ops && rnd() % 3 == 0) {
+        /* A KVM hypercall with a real number and half-plausible arguments (APIC IDs, bitmaps,
+         * ICR values): KICK_CPU, SEND_IPI, SCHED_YIELD reach the APICs of both vCPUs. */
+        static const uint32_t nrs[] = {1, 5, 9, 10, 11, 12};
+        static const uint8_t movs[] = {0xb8, 0xbb, 0xb9, 0xba, 0xbe}; /* eax ebx ecx edx esi */
+        for (unsigned i = 0; i < 5; i++) {
+            uint32_t imm = i == 0 ? nrs[rnd() % (sizeof(nrs) / sizeof(nrs[0]))]
+                                  : (rnd() % 2 ? rnd() % 4 : hostile_arg(rnd()));
+            if (i == 4 && rnd() % 2)
+                imm = 0x30 + rnd() % 0xD0; /* SEND_IPI's ICR: a fixed vector */
+            p[5 * i] = movs[i];
+            memcpy(p + 5 * i + 1, &imm, 4);
+        }
+        p[25] = 0x0f;
+        p[26] = 0x01;
+        p[27] = rnd() % 2 ? 0xc1 : 0xd9; /* vmcall / vmmcall */
+        return 28;
+    }
     if (ops == &x86_64_arch_ops) {
         p[0] = 0xb8; /* mov $value, %eax */
         memcpy(p + 1, &value, 4);
