@@ -6,7 +6,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <unicorn/unicorn.h>
+
+/* A register of width bytes (4 or 8) at p, as the engine's state holds it (host byte order). */
+static inline uint64_t engine_load_reg(const void *p, unsigned width)
+{
+    if (width == 4) {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return v;
+    }
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
 
 /* Copy up to len bytes from addr in this process without risk: the kernel checks the range
  * (process_vm_readv, or a pipe where a seccomp policy refuses it). Returns the bytes copied; a
@@ -22,6 +36,13 @@ typedef bool (*engine_state_accept_fn)(uintptr_t addr, void *user);
  * backend writes them into the registers first), and len at least 64. */
 uintptr_t engine_state_search(uc_engine *uc, const void *marks, size_t len,
                               engine_state_accept_fn accept, void *user);
+
+/* Whether the width-byte (4 or 8) field at addr is the engine's own register regid, which holds
+ * mark: a value written through the API shows up there, and mark written there reads back
+ * through the API. The register holds mark again afterwards. The write into addr happens only
+ * once the first half proved it the engine's state. */
+bool engine_state_check_register(uc_engine *uc, int regid, uintptr_t addr, unsigned width,
+                                 uint64_t mark);
 
 /* Save the engine's context and find the len bytes of marks (already in the registers) in it.
  * Returns their offset in the saved blob (the CPU state behind a header), with *blob a malloc'd

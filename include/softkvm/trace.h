@@ -3,8 +3,8 @@
 #define SOFTKVM_TRACE_H
 
 #include "softkvm/types.h"
+#include "softkvm/vm.h"
 
-struct vm;
 struct hc_call;
 struct hc_result;
 
@@ -14,8 +14,12 @@ int trace_open(struct vm *vm, const char *path);
 /* Flush and close; safe when no trace is open. */
 void trace_close(struct vm *vm);
 
-/* True when a trace is being written (callers skip building records otherwise). */
-bool trace_enabled(const struct vm *vm);
+/* True when a trace is being written (callers skip building records otherwise). Inline: the
+ * hypercall path asks on every call. */
+static inline bool trace_enabled(const struct vm *vm)
+{
+    return vm->trace != NULL;
+}
 
 /* Record a hypercall: namespace, number, name (may be NULL), arguments, results. */
 void trace_hypercall(struct vm *vm, unsigned vcpu, uint64_t pc, const char *ns,

@@ -76,6 +76,21 @@ uintptr_t engine_state_search(uc_engine *uc, const void *marks, size_t len,
     return 0;
 }
 
+bool engine_state_check_register(uc_engine *uc, int regid, uintptr_t addr, unsigned width,
+                                 uint64_t mark)
+{
+    uint64_t mask = width == 4 ? 0xFFFFFFFFULL : ~0ULL, flipped = ~mark & mask, api = 0;
+    uint8_t buf[8];
+    uc_reg_write(uc, regid, &flipped);
+    if (engine_probe_read(addr, buf, width) != width || engine_load_reg(buf, width) != flipped) {
+        uc_reg_write(uc, regid, &mark);
+        return false;
+    }
+    memcpy((void *)addr, &mark, width); /* little-endian host: the low bytes for width 4 */
+    uc_reg_read(uc, regid, &api);
+    return (api & mask) == (mark & mask);
+}
+
 long engine_context_snapshot(uc_engine *uc, const void *marks, size_t len, uint8_t **blob,
                              size_t *blob_len)
 {

@@ -18,7 +18,7 @@ enum hc_action hc_dispatch(struct vm *vm, struct vcpu *vcpu, struct hc_table *t,
     if (slot != NULL && slot->feature_bit < 64 && vm->cfg.enforce_pv_features &&
         !((vm->pv_features >> slot->feature_bit) & 1))
         slot = NULL;
-    bool tracing = vm->trace != NULL; /* trace_enabled(), without a call on every hypercall */
+    bool tracing = trace_enabled(vm);
     unsigned need = slot != NULL ? slot->nargs : 0;
     if (tracing && trace_nargs > need)
         need = trace_nargs;

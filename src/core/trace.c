@@ -38,11 +38,6 @@ void trace_close(struct vm *vm)
     vm->trace = NULL;
 }
 
-bool trace_enabled(const struct vm *vm)
-{
-    return vm->trace != NULL;
-}
-
 static void head(struct trace *t, unsigned vcpu, uint64_t pc, const char *kind)
 {
     fprintf(t->f, "{\"seq\":%" PRIu64 ",\"vcpu\":%u,\"exit\":\"%s\",\"pc\":\"0x%" PRIx64 "\"",

@@ -235,44 +235,17 @@ static void ppc_destroy(struct vm *vm)
     vm->arch_state = NULL;
 }
 
-const struct arch_ops ppc_arch_ops = {
-    .name = "ppc",
-    .elf_machine = 20, /* EM_PPC */
-    .elf_class = 1,
-    .elf_data = 2,
-    .reserved_lo = PPC_BOOT_INFO,
-    .reserved_hi = PPC_BOOT_END,
-    .init = ppc32_init,
-    .boot = ppc_boot,
-    .get_pc = ppc_get_pc,
-    .set_pc = ppc_set_pc,
-    .classify = ppc_classify,
-    .handle_exit = ppc_handle_exit,
-    .check_interrupts = ppc_check_interrupts,
-    .inject = ppc_inject,
-    .timer_expired = ppc_timer_expired,
-    .interrupts_enabled = ppc_interrupts_enabled,
-    .dump_regs = ppc_dump_regs,
-    .destroy = ppc_destroy,
-};
+/* ppc and ppc64 differ in their ELF identity and engine mode (init) only. */
+#define PPC_ARCH_OPS(arch_name, machine, class, init_fn)                                           \
+    {                                                                                              \
+        .name = arch_name, .elf_machine = machine, .elf_class = class, .elf_data = 2,              \
+        .reserved_lo = PPC_BOOT_INFO, .reserved_hi = PPC_BOOT_END, .init = init_fn,                \
+        .boot = ppc_boot, .get_pc = ppc_get_pc, .set_pc = ppc_set_pc, .classify = ppc_classify,    \
+        .handle_exit = ppc_handle_exit, .check_interrupts = ppc_check_interrupts,                  \
+        .inject = ppc_inject, .timer_expired = ppc_timer_expired,                                  \
+        .interrupts_enabled = ppc_interrupts_enabled, .dump_regs = ppc_dump_regs,                  \
+        .destroy = ppc_destroy,                                                                    \
+    }
 
-const struct arch_ops ppc64_arch_ops = {
-    .name = "ppc64",
-    .elf_machine = 21, /* EM_PPC64 */
-    .elf_class = 2,
-    .elf_data = 2,
-    .reserved_lo = PPC_BOOT_INFO,
-    .reserved_hi = PPC_BOOT_END,
-    .init = ppc64_init,
-    .boot = ppc_boot,
-    .get_pc = ppc_get_pc,
-    .set_pc = ppc_set_pc,
-    .classify = ppc_classify,
-    .handle_exit = ppc_handle_exit,
-    .check_interrupts = ppc_check_interrupts,
-    .inject = ppc_inject,
-    .timer_expired = ppc_timer_expired,
-    .interrupts_enabled = ppc_interrupts_enabled,
-    .dump_regs = ppc_dump_regs,
-    .destroy = ppc_destroy,
-};
+const struct arch_ops ppc_arch_ops = PPC_ARCH_OPS("ppc", 20 /* EM_PPC */, 1, ppc32_init);
+const struct arch_ops ppc64_arch_ops = PPC_ARCH_OPS("ppc64", 21 /* EM_PPC64 */, 2, ppc64_init);

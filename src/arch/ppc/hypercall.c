@@ -59,13 +59,13 @@ static void load_args(struct vcpu *v, struct hc_call *call, unsigned n)
                                UC_PPC_REG_7, UC_PPC_REG_8, UC_PPC_REG_9, UC_PPC_REG_10};
     const struct ppc_live *live = &((struct ppc_vcpu *)v->arch)->live;
     uint64_t gpr[8] = {0};
-    void *p[8];
     if (n > 8)
         n = 8;
     if (live->gpr != NULL) {
         for (unsigned i = 0; i < n; i++)
             gpr[i] = ppc_live_gpr(live, 3 + i);
     } else {
+        void *p[8];
         for (unsigned i = 0; i < n; i++)
             p[i] = &gpr[i];
         uc_reg_read_batch(v->vm->uc, ids, p, (int)n);

@@ -45,8 +45,8 @@ static int find_offsets(struct probe *p)
         long nip = engine_blob_find(x, len, PC_MAGIC, p->width);
         long msr = -1;
         for (size_t o = 0; o + p->width <= len; o += p->width) {
-            if (ppc_load_reg(x + o, p->width) == p->msr_a &&
-                ppc_load_reg(y + o, p->width) == p->msr_b)
+            if (engine_load_reg(x + o, p->width) == p->msr_a &&
+                engine_load_reg(y + o, p->width) == p->msr_b)
                 msr = msr < 0 ? (long)o : -2;
         }
         if (nip > head && msr > head) {
@@ -66,24 +66,13 @@ static bool is_live(uintptr_t env, void *user)
 {
     const struct probe *p = user;
     uint8_t buf[8];
-    uint64_t r3 = ppc_load_reg(p->marks + 3 * p->width, p->width), flipped = ~r3, api = 0;
-    if (p->width == 4)
-        flipped &= 0xFFFFFFFFULL;
     if (engine_probe_read(env + p->nip, buf, p->width) != p->width ||
-        ppc_load_reg(buf, p->width) != PC_MAGIC ||
+        engine_load_reg(buf, p->width) != PC_MAGIC ||
         engine_probe_read(env + p->msr, buf, p->width) != p->width ||
-        ppc_load_reg(buf, p->width) != p->msr_b)
+        engine_load_reg(buf, p->width) != p->msr_b)
         return false;
-    uc_reg_write(p->uc, UC_PPC_REG_3, &flipped);
-    if (engine_probe_read(env + 3 * p->width, buf, p->width) != p->width ||
-        ppc_load_reg(buf, p->width) != flipped) {
-        uc_reg_write(p->uc, UC_PPC_REG_3, &r3);
-        return false;
-    }
-    /* known now to be the engine's own, writable state */
-    memcpy((uint8_t *)env + 3 * p->width, p->marks + 3 * p->width, p->width);
-    uc_reg_read(p->uc, UC_PPC_REG_3, &api);
-    return (p->width == 4 ? (api & 0xFFFFFFFFULL) : api) == r3;
+    return engine_state_check_register(p->uc, UC_PPC_REG_3, env + 3 * p->width, p->width,
+                                       engine_load_reg(p->marks + 3 * p->width, p->width));
 }
 
 int ppc_live_find(uc_engine *uc, bool is64, uint64_t msr_a, uint64_t msr_b, struct ppc_live *live)

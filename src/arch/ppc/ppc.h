@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arch/ppc/hypercall_abi.h"
+#include "softkvm/engine_state.h"
 #include "softkvm/vm.h"
 
 /* Guest-physical layout (docs/platform.md). The boot area is [PPC_BOOT_INFO, PPC_BOOT_END). */
@@ -172,22 +173,9 @@ struct ppc_live {
     unsigned width;     /* 4 (ppc) or 8 (ppc64) */
 };
 
-/* A register of width bytes (4 or 8) at p, host byte order. */
-static inline uint64_t ppc_load_reg(const uint8_t *p, unsigned width)
-{
-    if (width == 4) {
-        uint32_t v;
-        memcpy(&v, p, 4);
-        return v;
-    }
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 static inline uint64_t ppc_live_load(const struct ppc_live *l, const uint8_t *p)
 {
-    return ppc_load_reg(p, l->width);
+    return engine_load_reg(p, l->width);
 }
 
 static inline uint64_t ppc_live_gpr(const struct ppc_live *l, unsigned n)

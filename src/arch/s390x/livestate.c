@@ -20,19 +20,12 @@ struct probe {
 static bool is_live(uintptr_t env, void *user)
 {
     const struct probe *p = user;
-    uint64_t mask = 0, api_mask = 0, r3 = 0, api = 0, flipped = ~p->marks[3];
+    uint64_t mask = 0, api_mask = 0;
     if (engine_probe_read(env + p->psw_mask, &mask, 8) != 8 ||
         uc_reg_read(p->uc, UC_S390X_REG_PSWM, &api_mask) != UC_ERR_OK ||
         (mask & ~PSW_MASK_CC) != (api_mask & ~PSW_MASK_CC))
         return false;
-    uc_reg_write(p->uc, UC_S390X_REG_R3, &flipped);
-    if (engine_probe_read(env + 3 * 8, &r3, 8) != 8 || r3 != flipped) {
-        uc_reg_write(p->uc, UC_S390X_REG_R3, &p->marks[3]);
-        return false;
-    }
-    ((uint64_t *)env)[3] = p->marks[3]; /* known now to be the engine's own, writable state */
-    uc_reg_read(p->uc, UC_S390X_REG_R3, &api);
-    return api == p->marks[3];
+    return engine_state_check_register(p->uc, UC_S390X_REG_R3, env + 3 * 8, 8, p->marks[3]);
 }
 
 /* The offset of the PSW mask in the state: the GPR block's place in a snapshot of the saved

@@ -49,21 +49,14 @@ static int find_offsets(const struct x86_ctx_layout *lay, struct probe *p)
 static bool is_live(uintptr_t env, void *user)
 {
     const struct probe *p = user;
-    uint64_t rip = 0, cr3 = 0, rax = 0, api = 0, mark = ~p->gprs[0], cs = 0;
+    uint64_t rip = 0, cr3 = 0, cs = 0;
     uint32_t sel = 0;
     if (engine_probe_read(env + p->rip, &rip, 8) != 8 ||
         engine_probe_read(env + p->cr3, &cr3, 8) != 8 ||
         engine_probe_read(env + p->cs_sel, &sel, 4) != 4 || rip != RIP_MAGIC || cr3 != CR3_MAGIC ||
         uc_reg_read(p->uc, UC_X86_REG_CS, &cs) != UC_ERR_OK || sel != (uint32_t)(cs & 0xffff))
         return false;
-    uc_reg_write(p->uc, UC_X86_REG_RAX, &mark);
-    if (engine_probe_read(env, &rax, 8) != 8 || rax != mark) {
-        uc_reg_write(p->uc, UC_X86_REG_RAX, &p->gprs[0]);
-        return false;
-    }
-    *(uint64_t *)env = p->gprs[0]; /* known now to be the engine's own, writable state */
-    uc_reg_read(p->uc, UC_X86_REG_RAX, &api);
-    return api == p->gprs[0];
+    return engine_state_check_register(p->uc, UC_X86_REG_RAX, env, 8, p->gprs[0]);
 }
 
 /* Locate everything while the registers hold the markers; 0 when found and checked. */
