@@ -119,13 +119,11 @@ static void map_2m(uint64_t va, uint64_t flags)
     pd[(va >> 21) & 511] = va | flags | X86_PTE_PS;
 }
 
-void x86_pt_init(const struct skvm_boot_info *bi)
+/* Identity-map [start, end): 2 MiB pages above small_end where aligned, 4 KiB pages elsewhere. */
+static void map_range(uint64_t start, uint64_t end, uint64_t small_end)
 {
-    pml4 = x86_pt_alloc_page();
-    uint64_t small_end = ((uint64_t)(uintptr_t)__kernel_end + SIZE_2M - 1) & ~(SIZE_2M - 1);
-    uint64_t ram = bi->ram_size & ~(X86_PAGE_SIZE - 1);
-    for (uint64_t a = 0; a < ram;) {
-        if ((a & (SIZE_2M - 1)) == 0 && a >= small_end && a + SIZE_2M <= ram) {
+    for (uint64_t a = start; a < end;) {
+        if ((a & (SIZE_2M - 1)) == 0 && a >= small_end && a + SIZE_2M <= end) {
             map_2m(a, X86_PTE_P | X86_PTE_W);
             a += SIZE_2M;
         } else {
@@ -133,6 +131,22 @@ void x86_pt_init(const struct skvm_boot_info *bi)
                 *x86_pt_pte(a, true) = a | X86_PTE_P | X86_PTE_W;
             a += X86_PAGE_SIZE;
         }
+    }
+}
+
+void x86_pt_init(const struct skvm_boot_info *bi)
+{
+    pml4 = x86_pt_alloc_page();
+    uint64_t small_end = ((uint64_t)(uintptr_t)__kernel_end + SIZE_2M - 1) & ~(SIZE_2M - 1);
+    /* Identity-map every RAM range of the memory map (one range from 0 without a map). */
+    const struct skvm_mem_entry *map = (const struct skvm_mem_entry *)(uintptr_t)bi->mem_map;
+    unsigned n = bi->mem_map_entries;
+    for (unsigned i = 0; i < (n ? n : 1); i++) {
+        uint64_t start = n ? map[i].addr : 0;
+        uint64_t end = n ? map[i].addr + map[i].size : bi->ram_size;
+        if (n && map[i].type != SKVM_MEM_RAM && start != 0)
+            continue; /* the boot area at 0 stays mapped: softkvm's tables and stack are there */
+        map_range(start & ~(X86_PAGE_SIZE - 1), end & ~(X86_PAGE_SIZE - 1), small_end);
     }
     uint64_t td = bi->testdev_base != 0 ? bi->testdev_base : SKVM_TESTDEV_BASE;
     *x86_pt_pte(td, true) = td | X86_PTE_P | X86_PTE_W | X86_PTE_PCD | X86_PTE_PWT;

@@ -16,15 +16,28 @@
 #define SKVM_BOOT_F_X86_VMMCALL (1u << 0) /* x86: the native hypercall is VMMCALL (AMD) */
 
 struct skvm_boot_info {
-    uint32_t magic;         /* SKVM_BOOT_MAGIC */
-    uint32_t version;       /* SKVM_BOOT_VERSION */
-    uint64_t ram_size;      /* RAM is guest-physical 0 .. ram_size - 1 */
-    uint32_t ncpus;         /* number of vCPUs */
-    uint32_t flags;         /* SKVM_BOOT_F_* */
-    uint64_t testdev_base;  /* test device base (0xF0000000) */
-    uint64_t boot_area_end; /* kernel segments lie at or above this */
-    uint64_t x86_pml4;      /* x86: guest-physical address of softkvm's PML4; 0 elsewhere */
+    uint32_t magic;           /* SKVM_BOOT_MAGIC */
+    uint32_t version;         /* SKVM_BOOT_VERSION */
+    uint64_t ram_size;        /* bytes of RAM (x86: where, mem_map says; else 0 .. ram_size-1) */
+    uint32_t ncpus;           /* number of vCPUs */
+    uint32_t flags;           /* SKVM_BOOT_F_* */
+    uint64_t testdev_base;    /* test device base (0xF0000000) */
+    uint64_t boot_area_end;   /* kernel segments lie at or above this */
+    uint64_t x86_pml4;        /* x86: guest-physical address of softkvm's PML4; 0 elsewhere */
+    uint64_t mem_map;         /* x86: guest-physical address of the memory map; 0 elsewhere */
+    uint32_t mem_map_entries; /* x86: entries there; 0: RAM is 0 .. ram_size - 1 */
+    uint32_t reserved;
 };
+
+/* One memory-map entry (x86): RAM (type 1) may have a hole below 4 GiB when it is larger than
+ * 3 GiB; softkvm's boot area is type 2. */
+struct skvm_mem_entry {
+    uint64_t addr, size;
+    uint32_t type;
+    uint32_t reserved;
+};
+#define SKVM_MEM_RAM      1u
+#define SKVM_MEM_RESERVED 2u
 
 _Static_assert(offsetof(struct skvm_boot_info, ram_size) == 8, "boot info layout");
 _Static_assert(offsetof(struct skvm_boot_info, ncpus) == 16, "boot info layout");
@@ -32,7 +45,10 @@ _Static_assert(offsetof(struct skvm_boot_info, flags) == 20, "boot info layout")
 _Static_assert(offsetof(struct skvm_boot_info, testdev_base) == 24, "boot info layout");
 _Static_assert(offsetof(struct skvm_boot_info, boot_area_end) == 32, "boot info layout");
 _Static_assert(offsetof(struct skvm_boot_info, x86_pml4) == 40, "boot info layout");
-_Static_assert(sizeof(struct skvm_boot_info) == 48, "boot info layout");
+_Static_assert(offsetof(struct skvm_boot_info, mem_map) == 48, "boot info layout");
+_Static_assert(offsetof(struct skvm_boot_info, mem_map_entries) == 56, "boot info layout");
+_Static_assert(sizeof(struct skvm_boot_info) == 64, "boot info layout");
+_Static_assert(sizeof(struct skvm_mem_entry) == 24, "memory map layout");
 
 /* The block the kernel was entered with (set by crt0 before kmain runs). */
 extern const struct skvm_boot_info *skvm_boot;

@@ -8,17 +8,19 @@
 
 struct vm;
 struct vcpu;
+struct board;
 
 struct arch_ops {
-    const char *name;     /* "x86_64", "ppc", "ppc64", "s390x" */
-    uint16_t elf_machine; /* EM_* this backend runs */
-    uint8_t elf_class;    /* ELFCLASS32 / ELFCLASS64 */
-    uint8_t elf_data;     /* ELFDATA2LSB / ELFDATA2MSB */
-    uint64_t reserved_lo; /* guest-physical [reserved_lo, reserved_hi) is softkvm's boot area */
-    uint64_t reserved_hi;
+    const char *name;                  /* "x86_64", "ppc", "ppc64", "s390x" */
+    uint16_t elf_machine;              /* EM_* this backend runs */
+    uint8_t elf_class;                 /* ELFCLASS32 / ELFCLASS64 */
+    uint8_t elf_data;                  /* ELFDATA2LSB / ELFDATA2MSB */
+    const struct board *const *boards; /* the machines of this arch, NULL-terminated; first is
+                                          the default */
 
-    /* Open the engine (vm->uc), map guest RAM and the arch's devices, install hooks, create the
-     * arch state of the VM and of each vCPU, and register the hypercall tables. Returns 0 or a
+    /* Open the engine (vm->uc), map guest RAM (vm_map_ram) and the arch's own devices (the
+     * board's are created by the core afterwards), install hooks, create the arch state of the
+     * VM and of each vCPU, and register the hypercall tables. Returns 0 or a
      * negative errno with one line in err: -EINVAL for a configuration this arch cannot honour
      * (an option or CPU model it does not have: the user's to change), others for failures. */
     int (*init)(struct vm *vm, char *err, size_t errlen);
@@ -47,14 +49,6 @@ struct arch_ops {
     /* Deliver what is pending to the vCPU about to run (its state is loaded), if it can take it
      * now. May be NULL. */
     void (*inject)(struct vcpu *vcpu);
-
-    /* The virtual clock reached vm->vclock.deadline: fire expired timers and set the next
-     * deadline. May be NULL. */
-    void (*timer_expired)(struct vm *vm);
-
-    /* Whether a timer expiry could make some halted vCPU runnable (when all are halted, the
-     * clock skips to the next deadline only then). May be NULL: assume it could. */
-    bool (*timer_can_wake)(struct vm *vm);
 
     /* Whether the vCPU currently accepts maskable interrupts (x86 RFLAGS.IF, PPC MSR[EE]...). */
     bool (*interrupts_enabled)(struct vcpu *vcpu);

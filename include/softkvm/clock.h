@@ -13,12 +13,9 @@ struct vm;
 #define VCLOCK_SLICE_BLOCKS 10000ULL
 
 /* Start counting executed blocks (a per-block engine hook): the clock then advances, slices end
- * and timer deadlines stop the engine. Idempotent. Returns 0 or -EINVAL if the engine refused. */
+ * and timer deadlines (vm->vclock.deadline, the earliest armed timer of timer.h) stop the
+ * engine. Idempotent. Returns 0 or -EINVAL if the engine refused. */
 int vclock_enable(struct vm *vm);
-
-/* Ask for the engine to stop when the virtual clock reaches deadline (absolute virtual ns);
- * the arch's timer callback runs then. UINT64_MAX cancels. Enables the clock if needed. */
-void vclock_set_deadline(struct vm *vm, uint64_t deadline);
 
 /* Ask the engine to stop at the next block boundary (the current instruction and block finish),
  * so the run loop can deliver something a device just made pending. Needs the clock enabled. */

@@ -13,6 +13,8 @@ struct io_ops {
     void (*write)(struct vm *vm, void *opaque, uint64_t off, unsigned size, uint64_t val);
 };
 
+/* One claimed range. Regions are allocated one by one, so a pointer to one stays valid until
+ * it is removed (the engine's MMIO callbacks hold such pointers). */
 struct io_region {
     uint64_t base;
     uint64_t len;
@@ -21,17 +23,26 @@ struct io_region {
     struct vm *vm; /* set by vm_add_mmio for the engine callbacks */
 };
 
-#define IOBUS_MAX_REGIONS 16
-
+/* A bus: regions kept sorted by base, no fixed cap. A zeroed iobus is an empty bus. */
 struct iobus {
-    struct io_region regions[IOBUS_MAX_REGIONS];
-    unsigned n;
+    struct io_region **regions;
+    unsigned n, cap;
 };
 
-/* Add [base, base + len). Returns 0, -EINVAL (len 0 or wraps), -EEXIST (overlaps a region),
- * -ENOSPC (bus full). */
+/* Add [base, base + len). Returns 0, -EINVAL (len 0, wraps, no ops), -EEXIST (overlaps a
+ * region) or -ENOMEM. *out (if not NULL) gets the new region. */
+int iobus_add_region(struct iobus *bus, uint64_t base, uint64_t len, const struct io_ops *ops,
+                     void *opaque, struct io_region **out);
+
+/* iobus_add_region without the out pointer. */
 int iobus_add(struct iobus *bus, uint64_t base, uint64_t len, const struct io_ops *ops,
               void *opaque);
+
+/* Remove the region that starts at base (as PCI BARs move). Returns 0 or -ENOENT. */
+int iobus_remove(struct iobus *bus, uint64_t base);
+
+/* Release every region (the bus is empty and reusable afterwards). */
+void iobus_release(struct iobus *bus);
 
 /* The region containing addr, or NULL. */
 const struct io_region *iobus_find(const struct iobus *bus, uint64_t addr);

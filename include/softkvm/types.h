@@ -18,6 +18,6 @@ typedef uint64_t gva_t;
 /* Hard caps, checked where configured. */
 #define SKVM_MAX_VCPUS   64
 #define SKVM_MIN_RAM_MIB 2
-#define SKVM_MAX_RAM_MIB 3072
+#define SKVM_MAX_RAM_MIB (1u << 24) /* 16 TiB: the host decides what it can give */
 
 #endif

@@ -5,20 +5,26 @@
 #include <stdio.h>
 #include <unicorn/unicorn.h>
 
+#include "softkvm/board.h"
 #include "softkvm/gmem.h"
 #include "softkvm/hypercall.h"
 #include "softkvm/iobus.h"
+#include "softkvm/irq.h"
+#include "softkvm/msr.h"
 #include "softkvm/types.h"
 
 struct arch_ops;
 struct trace;
 struct notify_bus;
+struct device;
+struct vtimer;
 
 enum cpu_vendor { VENDOR_INTEL = 0, VENDOR_AMD = 1 };
 
 /* Everything the CLI (or a test) decides about a VM before it exists. */
 struct vm_config {
     uint64_t ram_mib;          /* guest RAM in MiB */
+    const char *board;         /* board (machine) name; NULL: the arch's default board */
     unsigned ncpus;            /* vCPUs, 1 .. SKVM_MAX_VCPUS */
     enum cpu_vendor vendor;    /* x86: which hypercall instruction is native */
     bool hypercall_patching;   /* x86: patch the foreign instruction (KVM's default quirk) */
@@ -105,8 +111,17 @@ struct vclock {
     bool want_enable;    /* a device asked for the clock from inside the engine */
 };
 
+/* The VM's timers (src/core/timer.c). */
+struct vm_timers {
+    struct vtimer *head; /* in registration order */
+    uint32_t next_order;
+    uint64_t gen; /* firing passes so far */
+};
+
 struct vm {
     struct vm_config cfg;
+    const struct board *board;  /* the machine: regions, devices, lines */
+    struct region_list regions; /* the board's memory map for this RAM size */
     const struct arch_ops *arch;
     uc_engine *uc;
     struct gmem mem;
@@ -126,12 +141,13 @@ struct vm {
     struct vm_stats stats;
     struct vclock vclock;
     struct vm_outcome outcome;
-    uint64_t entry;   /* kernel entry point from the ELF */
-    bool elf64;       /* the kernel's ELF class */
-    void *arch_state; /* VM-wide arch state, owned by the backend */
-    void *devices[8]; /* device models' state, released by vm_destroy through their ops */
-    void (*device_release[8])(void *);
-    unsigned ndevices;
+    uint64_t entry;             /* kernel entry point from the ELF */
+    bool elf64;                 /* the kernel's ELF class */
+    void *arch_state;           /* VM-wide arch state, owned by the backend */
+    struct device *device_list; /* device instances, in creation order (device.h) */
+    struct irq_router irq;      /* interrupt lines (irq.h) */
+    struct vm_timers timers;    /* timers on the virtual clock (timer.h) */
+    struct msr_table msrs;      /* MSR handlers (msr.h), x86 */
 };
 
 /* Create a VM for arch from cfg. On failure returns a negative errno and writes one line for the
@@ -143,8 +159,16 @@ int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_conf
 /* Release everything the VM owns; safe on NULL. */
 void vm_destroy(struct vm *vm);
 
-/* Register a device's state to be released with the VM. Returns 0 or -ENOSPC. */
-int vm_own_device(struct vm *vm, void *state, void (*release)(void *));
+/* Map every RAM slot of the VM into its engine (for the arch's init, once the engine is open).
+ * Returns 0 or -ENOMEM with one line in err. */
+int vm_map_ram(struct vm *vm, char *err, size_t errlen);
+
+/* The board of arch called name (NULL: the arch's default), or NULL with one line in err. */
+const struct board *vm_find_board(const struct arch_ops *arch, const char *name, char *err,
+                                  size_t errlen);
+
+/* Reset the VM's devices to their power-on state (reboot). */
+void vm_reset(struct vm *vm);
 
 /* Put the boot state of every vCPU in place (after the kernel is loaded). Returns 0 or a negative
  * errno with err filled. */

@@ -35,13 +35,6 @@ int vclock_enable(struct vm *vm)
     return 0;
 }
 
-void vclock_set_deadline(struct vm *vm, uint64_t deadline)
-{
-    vm->vclock.deadline = deadline;
-    if (deadline != UINT64_MAX)
-        vclock_enable(vm);
-}
-
 void vclock_kick(struct vm *vm)
 {
     vm->vclock.kick = true;

@@ -7,15 +7,36 @@
 
 int gmem_init(struct gmem *gm, uint64_t size)
 {
-    gm->host = NULL;
-    gm->size = 0;
-    if (size == 0 || (size & ~SKVM_PAGE_MASK) != 0)
+    const struct gmem_slot one = {0, size, NULL};
+    return gmem_init_slots(gm, &one, 1);
+}
+
+int gmem_init_slots(struct gmem *gm, const struct gmem_slot *slots, unsigned n)
+{
+    *gm = (struct gmem){0};
+    if (n == 0 || n > GMEM_MAX_SLOTS)
         return -EINVAL;
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint64_t total = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const struct gmem_slot *s = &slots[i];
+        if (s->size == 0 || ((s->gpa | s->size) & ~SKVM_PAGE_MASK) != 0 ||
+            s->gpa + s->size - 1 < s->gpa || total + s->size < total)
+            return -EINVAL;
+        if (i > 0 && slots[i - 1].gpa + slots[i - 1].size > s->gpa)
+            return -EINVAL; /* unsorted or overlapping */
+        total += s->size;
+    }
+    void *p = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return -ENOMEM;
     gm->host = p;
-    gm->size = size;
+    gm->size = total;
+    gm->nslots = n;
+    uint64_t off = 0;
+    for (unsigned i = 0; i < n; i++) {
+        gm->slots[i] = (struct gmem_slot){slots[i].gpa, slots[i].size, gm->host + off};
+        off += slots[i].size;
+    }
     return 0;
 }
 
@@ -23,21 +44,30 @@ void gmem_release(struct gmem *gm)
 {
     if (gm->host != NULL)
         munmap(gm->host, gm->size);
-    gm->host = NULL;
-    gm->size = 0;
+    *gm = (struct gmem){0};
+}
+
+/* The slot that holds [gpa, gpa + len), or NULL. */
+static const struct gmem_slot *slot_of(const struct gmem *gm, gpa_t gpa, uint64_t len)
+{
+    for (unsigned i = 0; i < gm->nslots; i++) {
+        const struct gmem_slot *s = &gm->slots[i];
+        /* Written so that no sum can overflow: gpa - base <= size, then len <= the rest. */
+        if (gpa >= s->gpa && gpa - s->gpa <= s->size && len <= s->size - (gpa - s->gpa))
+            return s;
+    }
+    return NULL;
 }
 
 bool gmem_in_range(const struct gmem *gm, gpa_t gpa, uint64_t len)
 {
-    /* Written so that no sum can overflow: gpa <= size, then len <= size - gpa. */
-    return gpa <= gm->size && len <= gm->size - gpa;
+    return slot_of(gm, gpa, len) != NULL;
 }
 
 void *gmem_ptr(const struct gmem *gm, gpa_t gpa, uint64_t len)
 {
-    if (gm->host == NULL || !gmem_in_range(gm, gpa, len))
-        return NULL;
-    return gm->host + gpa;
+    const struct gmem_slot *s = slot_of(gm, gpa, len);
+    return s != NULL ? s->host + (gpa - s->gpa) : NULL;
 }
 
 int gmem_read(const struct gmem *gm, gpa_t gpa, void *buf, uint64_t len)

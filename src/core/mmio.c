@@ -46,14 +46,24 @@ int vm_add_mmio(struct vm *vm, uint64_t base, uint64_t len, const struct io_ops 
 {
     if ((base | len) & ~SKVM_PAGE_MASK)
         return -EINVAL;
-    int rc = iobus_add(&vm->mmio, base, len, ops, opaque);
+    struct io_region *r;
+    int rc = iobus_add_region(&vm->mmio, base, len, ops, opaque, &r);
     if (rc != 0)
         return rc;
-    struct io_region *r = &vm->mmio.regions[vm->mmio.n - 1];
     r->vm = vm;
     if (uc_mmio_map(vm->uc, base, len, mmio_read_cb, r, mmio_write_cb, r) != UC_ERR_OK) {
-        vm->mmio.n--;
+        iobus_remove(&vm->mmio, base);
         return -EINVAL;
     }
     return 0;
+}
+
+int vm_remove_mmio(struct vm *vm, uint64_t base)
+{
+    const struct io_region *r = iobus_find(&vm->mmio, base);
+    if (r == NULL || r->base != base)
+        return -ENOENT;
+    if (uc_mem_unmap(vm->uc, r->base, r->len) != UC_ERR_OK)
+        return -EINVAL;
+    return iobus_remove(&vm->mmio, base);
 }

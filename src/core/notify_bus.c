@@ -14,12 +14,7 @@ int notify_bus_create(struct vm *vm)
     struct notify_bus *bus = calloc(1, sizeof(*bus));
     if (bus == NULL)
         return -ENOMEM;
-    int rc = vm_own_device(vm, bus, free);
-    if (rc != 0) {
-        free(bus);
-        return rc;
-    }
-    vm->notify_bus = bus;
+    vm->notify_bus = bus; /* vm_destroy frees it */
     return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include "softkvm/arch.h"
 #include "softkvm/clock.h"
+#include "softkvm/timer.h"
 #include "softkvm/trace.h"
 #include "softkvm/vm.h"
 
@@ -98,14 +99,14 @@ const struct vm_outcome *vm_run(struct vm *vm)
     if (vm->ncpus > 1 && vclock_enable(vm) != 0)
         vm_stop(vm, OUTCOME_HOST_ERROR, 0, "the engine refused the virtual clock's hook");
     while (vm->outcome.kind == OUTCOME_NONE) {
-        if (vm->vclock.now >= vm->vclock.deadline && vm->arch->timer_expired != NULL)
-            vm->arch->timer_expired(vm);
+        if (vm->vclock.now >= vm->vclock.deadline)
+            vtimers_run(vm);
         struct vcpu *v = sched_next(vm);
         if (v == NULL) {
-            if (vm->vclock.deadline != UINT64_MAX && vm->vclock.deadline > vm->vclock.now &&
-                (vm->arch->timer_can_wake == NULL || vm->arch->timer_can_wake(vm))) {
+            if (vm->vclock.deadline != UINT64_MAX && vtimers_can_wake(vm)) {
                 /* Everyone sleeps until a timer: skip the idle virtual time. */
-                vm->vclock.now = vm->vclock.deadline;
+                if (vm->vclock.deadline > vm->vclock.now)
+                    vm->vclock.now = vm->vclock.deadline;
                 continue;
             }
             all_halted(vm);

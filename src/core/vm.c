@@ -7,7 +7,61 @@
 #include <string.h>
 
 #include "softkvm/arch.h"
+#include "softkvm/device.h"
 #include "softkvm/trace.h"
+
+const struct board *vm_find_board(const struct arch_ops *arch, const char *name, char *err,
+                                  size_t errlen)
+{
+    if (arch->boards == NULL || arch->boards[0] == NULL) {
+        snprintf(err, errlen, "the %s backend has no board", arch->name);
+        return NULL;
+    }
+    if (name == NULL)
+        return arch->boards[0];
+    char names[128] = "";
+    for (unsigned i = 0; arch->boards[i] != NULL; i++) {
+        if (strcmp(arch->boards[i]->name, name) == 0)
+            return arch->boards[i];
+        size_t used = strlen(names);
+        snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "", arch->boards[i]->name);
+    }
+    snprintf(err, errlen, "%s has no machine '%s' (it has: %s)", arch->name, name, names);
+    return NULL;
+}
+
+/* Guest RAM as the board lays it out: one gmem slot per run of RAM and firmware regions. */
+static int ram_init(struct vm *vm)
+{
+    struct gmem_slot slots[GMEM_MAX_SLOTS];
+    unsigned n = 0;
+    for (unsigned i = 0; i < vm->regions.n; i++) {
+        const struct mem_region *r = &vm->regions.r[i];
+        if (r->kind != REGION_RAM && r->kind != REGION_FIRMWARE)
+            continue;
+        if (n > 0 && slots[n - 1].gpa + slots[n - 1].size == r->base) {
+            slots[n - 1].size += r->size;
+            continue;
+        }
+        if (n == GMEM_MAX_SLOTS)
+            return -EINVAL;
+        slots[n++] = (struct gmem_slot){r->base, r->size, NULL};
+    }
+    return gmem_init_slots(&vm->mem, slots, n);
+}
+
+int vm_map_ram(struct vm *vm, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < vm->mem.nslots; i++) {
+        const struct gmem_slot *s = &vm->mem.slots[i];
+        if (uc_mem_map_ptr(vm->uc, s->gpa, s->size, UC_PROT_ALL, s->host) != UC_ERR_OK) {
+            snprintf(err, errlen, "Unicorn refused to map %llu MiB of guest RAM at 0x%llx",
+                     (unsigned long long)(s->size >> 20), (unsigned long long)s->gpa);
+            return -ENOMEM;
+        }
+    }
+    return 0;
+}
 
 int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_config *cfg, char *err,
               size_t errlen)
@@ -44,7 +98,17 @@ int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_conf
         vm->vcpus[i].id = i;
         vm->vcpus[i].state = VCPU_RUNNABLE;
     }
-    int rc = gmem_init(&vm->mem, cfg->ram_mib << 20);
+    vm->board = vm_find_board(arch, cfg->board, err, errlen);
+    if (vm->board == NULL) {
+        vm_destroy(vm);
+        return -EINVAL;
+    }
+    int rc = board_layout(vm->board, cfg->ram_mib << 20, &vm->regions, err, errlen);
+    if (rc != 0) {
+        vm_destroy(vm);
+        return -EINVAL;
+    }
+    rc = ram_init(vm);
     if (rc != 0) {
         snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM on this host",
                  (unsigned long long)cfg->ram_mib);
@@ -61,6 +125,8 @@ int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_conf
         }
     }
     rc = arch->init(vm, err, errlen);
+    if (rc == 0)
+        rc = board_create_devices(vm->board, vm, err, errlen);
     if (rc != 0) {
         vm_destroy(vm);
         return rc;
@@ -79,12 +145,14 @@ void vm_destroy(struct vm *vm)
         if (vm->vcpus[i].ctx != NULL)
             uc_context_free(vm->vcpus[i].ctx);
     }
-    for (unsigned i = 0; i < vm->ndevices; i++) {
-        if (vm->device_release[i] != NULL)
-            vm->device_release[i](vm->devices[i]);
-    }
+    vm_destroy_devices(vm);
     if (vm->uc != NULL)
         uc_close(vm->uc);
+    iobus_release(&vm->pio);
+    iobus_release(&vm->mmio);
+    irq_router_release(vm);
+    msr_table_release(&vm->msrs);
+    free(vm->notify_bus);
     for (unsigned i = 0; i < vm->nhc; i++)
         hc_table_release(&vm->hc[i]);
     trace_close(vm);
@@ -93,14 +161,9 @@ void vm_destroy(struct vm *vm)
     free(vm);
 }
 
-int vm_own_device(struct vm *vm, void *state, void (*release)(void *))
+void vm_reset(struct vm *vm)
 {
-    if (vm->ndevices >= sizeof(vm->devices) / sizeof(vm->devices[0]))
-        return -ENOSPC;
-    vm->devices[vm->ndevices] = state;
-    vm->device_release[vm->ndevices] = release;
-    vm->ndevices++;
-    return 0;
+    vm_reset_devices(vm);
 }
 
 int vm_boot(struct vm *vm, char *err, size_t errlen)

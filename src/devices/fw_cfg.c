@@ -1,5 +1,6 @@
 /* QEMU's fw_cfg (port interface): a selector port and a data port that reads the chosen item. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,15 +72,46 @@ static void fw_cfg_write(struct vm *vm, void *opaque, uint64_t off, unsigned siz
 
 static const struct io_ops fw_cfg_ops = {"fw_cfg", fw_cfg_read, fw_cfg_write};
 
-int fw_cfg_init(struct vm *vm, uint64_t port)
+static int fw_cfg_create(struct vm *vm, const struct devprops *p, void **state, char *err,
+                         size_t errlen)
 {
     struct fw_cfg *f = calloc(1, sizeof(*f));
-    if (f == NULL)
+    if (f == NULL) {
+        snprintf(err, errlen, "out of host memory for fw_cfg_io");
         return -ENOMEM;
-    int rc = vm_own_device(vm, f, free);
+    }
+    uint64_t base = devprop_u64(p, "iobase");
+    int rc = iobus_add(&vm->pio, base, 2, &fw_cfg_ops, f);
     if (rc != 0) {
         free(f);
+        snprintf(err, errlen, "fw_cfg_io: ports 0x%llx-0x%llx are taken", (unsigned long long)base,
+                 (unsigned long long)base + 1);
         return rc;
     }
-    return iobus_add(&vm->pio, port, 2, &fw_cfg_ops, f);
+    *state = f;
+    return 0;
 }
+
+static void fw_cfg_reset(struct vm *vm, void *state)
+{
+    memset(state, 0, sizeof(struct fw_cfg));
+}
+
+static void fw_cfg_destroy(struct vm *vm, void *state)
+{
+    free(state);
+}
+
+static const struct devprop_def fw_cfg_props[] = {
+    {"iobase", DEVPROP_U64, "0x510", 0, 0xFFFE, "selector port (data port follows)"},
+};
+
+const struct device_type fw_cfg_type = {
+    .name = "fw_cfg_io",
+    .desc = "QEMU's fw_cfg, port interface: signature, ID, RAM size, CPU count",
+    .props = fw_cfg_props,
+    .nprops = 1,
+    .create = fw_cfg_create,
+    .reset = fw_cfg_reset,
+    .destroy = fw_cfg_destroy,
+};

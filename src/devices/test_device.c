@@ -1,4 +1,7 @@
 /* The test device shared by every architecture: end the run with a status, print a byte. */
+#include <errno.h>
+#include <stdio.h>
+
 #include "devices/devices.h"
 #include "softkvm/mmio.h"
 
@@ -21,7 +24,25 @@ static void testdev_write(struct vm *vm, void *opaque, uint64_t off, unsigned si
 
 static const struct io_ops testdev_ops = {"test-device", testdev_read, testdev_write};
 
-int test_device_init(struct vm *vm, uint64_t base)
+static int testdev_create(struct vm *vm, const struct devprops *p, void **state, char *err,
+                          size_t errlen)
 {
-    return vm_add_mmio(vm, base, SKVM_PAGE_SIZE, &testdev_ops, NULL);
+    uint64_t base = devprop_u64(p, "base");
+    int rc = vm_add_mmio(vm, base, SKVM_PAGE_SIZE, &testdev_ops, NULL);
+    if (rc != 0)
+        snprintf(err, errlen, "softkvm-testdev: cannot map 4 KiB at 0x%llx (%s)",
+                 (unsigned long long)base, rc == -EEXIST ? "taken" : "not page-aligned");
+    return rc;
 }
+
+static const struct devprop_def testdev_props[] = {
+    {"base", DEVPROP_U64, "0xf0000000", 0, UINT64_MAX - 0xFFF, "guest-physical base (4 KiB)"},
+};
+
+const struct device_type test_device_type = {
+    .name = "softkvm-testdev",
+    .desc = "softkvm's test device: exit with a status (offset 0), console byte (offset 4)",
+    .props = testdev_props,
+    .nprops = 1,
+    .create = testdev_create,
+};

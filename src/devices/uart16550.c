@@ -1,6 +1,8 @@
 /* A 16550 UART, transmit side only: THR to the console, LSR always "transmitter empty". */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "devices/devices.h"
 
@@ -68,20 +70,46 @@ static void uart_write(struct vm *vm, void *opaque, uint64_t off, unsigned size,
 
 static const struct io_ops uart_ops = {"uart16550", uart_read, uart_write};
 
-static void uart_release(void *p)
-{
-    free(p);
-}
-
-int uart16550_init(struct vm *vm, uint64_t base)
+static int uart_create(struct vm *vm, const struct devprops *p, void **state, char *err,
+                       size_t errlen)
 {
     struct uart *u = calloc(1, sizeof(*u));
-    if (u == NULL)
+    if (u == NULL) {
+        snprintf(err, errlen, "out of host memory for isa-serial");
         return -ENOMEM;
-    int rc = vm_own_device(vm, u, uart_release);
+    }
+    uint64_t base = devprop_u64(p, "iobase");
+    int rc = iobus_add(&vm->pio, base, 8, &uart_ops, u);
     if (rc != 0) {
         free(u);
+        snprintf(err, errlen, "isa-serial: ports 0x%llx-0x%llx are taken", (unsigned long long)base,
+                 (unsigned long long)base + 7);
         return rc;
     }
-    return iobus_add(&vm->pio, base, 8, &uart_ops, u);
+    *state = u;
+    return 0;
 }
+
+static void uart_reset(struct vm *vm, void *state)
+{
+    memset(state, 0, sizeof(struct uart));
+}
+
+static void uart_destroy(struct vm *vm, void *state)
+{
+    free(state);
+}
+
+static const struct devprop_def uart_props[] = {
+    {"iobase", DEVPROP_U64, "0x3f8", 0, 0xFFF8, "first of its 8 ports"},
+};
+
+const struct device_type uart16550_type = {
+    .name = "isa-serial",
+    .desc = "16550 UART, transmit side (THR to the console)",
+    .props = uart_props,
+    .nprops = 1,
+    .create = uart_create,
+    .reset = uart_reset,
+    .destroy = uart_destroy,
+};

@@ -2,7 +2,9 @@
  * small MMIO window and kicks them with DIAGNOSE 0x500 subcode 3; transmitted buffers go to the
  * console and are marked used. Register layout in docs/platform.md. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "devices/devices.h"
 #include "devices/virtqueue.h"
@@ -222,24 +224,54 @@ static void vcon_notify_rx(struct vm *vm, void *opaque, uint64_t queue)
 
 static const struct io_ops vcon_ops = {"virtio-console", vcon_read, vcon_write};
 
-int virtio_console_init(struct vm *vm, uint64_t base, uint32_t schid)
+static int vcon_create(struct vm *vm, const struct devprops *p, void **state, char *err,
+                       size_t errlen)
 {
+    uint64_t base = devprop_u64(p, "base");
+    uint32_t schid = (uint32_t)devprop_u64(p, "schid");
     int rc = notify_bus_create(vm);
-    if (rc != 0)
-        return rc;
-    struct vcon *c = calloc(1, sizeof(*c));
-    if (c == NULL)
+    struct vcon *c = rc == 0 ? calloc(1, sizeof(*c)) : NULL;
+    if (c == NULL) {
+        snprintf(err, errlen, "out of host memory for the virtio console");
         return -ENOMEM;
-    rc = vm_own_device(vm, c, free);
-    if (rc != 0) {
-        free(c);
-        return rc;
     }
     c->schid = schid;
     rc = notify_bus_add(vm->notify_bus, schid, 0, vcon_notify_rx, c, "virtio-console rx");
     if (rc >= 0)
         rc = notify_bus_add(vm->notify_bus, schid, 1, vcon_notify_tx, c, "virtio-console tx");
-    if (rc < 0)
+    if (rc >= 0)
+        rc = vm_add_mmio(vm, base, SKVM_PAGE_SIZE, &vcon_ops, c);
+    if (rc < 0) {
+        free(c);
+        snprintf(err, errlen, "virtio console: subchannel 0x%x or MMIO at 0x%llx is taken",
+                 (unsigned)schid, (unsigned long long)base);
         return rc;
-    return vm_add_mmio(vm, base, SKVM_PAGE_SIZE, &vcon_ops, c);
+    }
+    *state = c;
+    return 0;
 }
+
+static void vcon_power_on(struct vm *vm, void *state)
+{
+    vcon_reset(state);
+}
+
+static void vcon_destroy(struct vm *vm, void *state)
+{
+    free(state);
+}
+
+static const struct devprop_def vcon_props[] = {
+    {"base", DEVPROP_U64, NULL, 0, UINT64_MAX - 0xFFF, "guest-physical base of its registers"},
+    {"schid", DEVPROP_U64, NULL, 0, 0xFFFFFFFF, "subchannel id its queues are kicked as"},
+};
+
+const struct device_type virtio_console_type = {
+    .name = "softkvm-virtio-console",
+    .desc = "virtio console, kicked through the notification bus (s390 DIAGNOSE 0x500)",
+    .props = vcon_props,
+    .nprops = 2,
+    .create = vcon_create,
+    .reset = vcon_power_on,
+    .destroy = vcon_destroy,
+};

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "softkvm/arch.h"
+#include "softkvm/board.h"
 #include "softkvm/elf.h"
 
 #define MAX_KERNEL_BYTES (1ULL << 31)
@@ -77,8 +78,22 @@ int kernel_boot_vm(struct vm **out, const struct vm_config *cfg, const uint8_t *
         unsupported(&img, err, errlen);
         return -ENOEXEC;
     }
-    if (elf_check_layout(&img, cfg->ram_mib << 20, arch->reserved_lo, arch->reserved_hi, err,
-                         errlen) != 0)
+    /* Segments must lie in the board's low RAM and miss its boot area. */
+    const struct board *board = vm_find_board(arch, cfg->board, err, errlen);
+    struct region_list regions;
+    if (board == NULL || board_layout(board, cfg->ram_mib << 20, &regions, err, errlen) != 0)
+        return -EINVAL;
+    uint64_t low_end = board->ram_start, fw_lo = 0, fw_hi = 0;
+    for (unsigned i = 0; i < regions.n; i++) {
+        const struct mem_region *r = &regions.r[i];
+        if (r->kind == REGION_FIRMWARE) {
+            fw_lo = r->base;
+            fw_hi = r->base + r->size;
+        }
+        if ((r->kind == REGION_RAM || r->kind == REGION_FIRMWARE) && r->base == low_end)
+            low_end = r->base + r->size;
+    }
+    if (elf_check_layout(&img, low_end, fw_lo, fw_hi, err, errlen) != 0)
         return -ENOEXEC;
     struct vm *vm;
     int rc = vm_create(&vm, arch, cfg, err, errlen);

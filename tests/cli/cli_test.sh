@@ -93,14 +93,17 @@ case_unknown_option() {
     expect_error 64 "unknown option '--bogus'" "$SOFTKVM" run --bogus "$FIX/ok.elf"
 }
 case_m_abc() { expect_error 64 "-m needs a whole number" "$SOFTKVM" run -m abc "$FIX/ok.elf"; }
-case_m_zero() { expect_error 64 "must be 2-3072 MiB" "$SOFTKVM" run -m 0 "$FIX/ok.elf"; }
-case_m_too_big() { expect_error 64 "must be 2-3072 MiB" "$SOFTKVM" run -m 99999 "$FIX/ok.elf"; }
-case_m_too_small() { expect_error 64 "must be 2-3072 MiB" "$SOFTKVM" run -m 1 "$FIX/ok.elf"; }
+case_m_zero() { expect_error 64 "must be 2-16777216 MiB" "$SOFTKVM" run -m 0 "$FIX/ok.elf"; }
+case_m_too_big() {
+    expect_error 64 "must be 2-16777216 MiB" "$SOFTKVM" run -m 16777217 "$FIX/ok.elf"
+}
+case_m_too_small() { expect_error 64 "must be 2-16777216 MiB" "$SOFTKVM" run -m 1 "$FIX/ok.elf"; }
 case_m_bounds() {
     # The ends of the documented range run; one past either end does not.
     expect_ok 0 "k" "$SOFTKVM" run -m 2 "$FIX/ok.elf"
     expect_ok 0 "k" "$SOFTKVM" run -m 3072 "$FIX/ok.elf"
-    expect_error 64 "must be 2-3072 MiB" "$SOFTKVM" run -m 3073 "$FIX/ok.elf"
+    expect_ok 0 "k" "$SOFTKVM" run -m 3073 "$FIX/ok.elf" # the last MiB goes above 4 GiB
+    expect_error 64 "must be 2-16777216 MiB" "$SOFTKVM" run -m 16777217 "$FIX/ok.elf"
 }
 case_m_missing() { expect_error 64 "-m needs a whole number" "$SOFTKVM" run -m; }
 case_cpu_vendor_foo() {

@@ -65,6 +65,7 @@ static void test_add_find(void **state)
     assert_non_null(r);
     assert_ptr_equal(r->opaque, &b);
     assert_null(iobus_find(&bus, 0xF5));
+    iobus_release(&bus);
 }
 
 static void test_overlap(void **state)
@@ -90,6 +91,7 @@ static void test_overlap(void **state)
     const struct io_region *r = iobus_find(&bus, UINT64_MAX);
     assert_non_null(r);
     assert_int_equal(r->base, UINT64_MAX - 0xFF);
+    iobus_release(&bus);
 }
 
 static void test_bad_ranges(void **state)
@@ -105,26 +107,42 @@ static void test_bad_ranges(void **state)
     assert_int_equal(bus.n, 0);
     assert_null(iobus_find(&bus, 0x100));
     assert_null(iobus_find(&bus, 0));
+    iobus_release(&bus);
 }
 
-static void test_full(void **state)
+/* No fixed cap: a PC claims a few dozen port ranges; added in any order, all are found; and
+ * removal (PCI BARs move) frees exactly the removed range. */
+static void test_many_and_remove(void **state)
 {
     (void)state;
     struct iobus bus;
     memset(&bus, 0, sizeof(bus));
     struct fake_dev a = {0};
-    for (unsigned i = 0; i < IOBUS_MAX_REGIONS; i++)
-        assert_int_equal(iobus_add(&bus, 0x100 * (uint64_t)i, 0x10, &fake_ops, &a), 0);
-    assert_int_equal(bus.n, IOBUS_MAX_REGIONS);
-    assert_int_equal(iobus_add(&bus, 0x100000, 0x10, &fake_ops, &a), -ENOSPC);
-    assert_int_equal(bus.n, IOBUS_MAX_REGIONS);
-    assert_null(iobus_find(&bus, 0x100000));
-    /* Every added region is still found. */
-    for (unsigned i = 0; i < IOBUS_MAX_REGIONS; i++) {
+    const unsigned n = 100;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t slot = (i * 37) % n; /* out of order */
+        assert_int_equal(iobus_add(&bus, 0x100 * slot, 0x10, &fake_ops, &a), 0);
+    }
+    assert_int_equal(bus.n, n);
+    for (unsigned i = 0; i < n; i++) {
         const struct io_region *r = iobus_find(&bus, 0x100 * (uint64_t)i + 0xF);
         assert_non_null(r);
         assert_int_equal(r->base, 0x100 * (uint64_t)i);
+        assert_null(iobus_find(&bus, 0x100 * (uint64_t)i + 0x10));
     }
+    assert_int_equal(iobus_remove(&bus, 0x500), 0);
+    assert_int_equal(iobus_remove(&bus, 0x500), -ENOENT);
+    assert_int_equal(iobus_remove(&bus, 0x601), -ENOENT); /* not a region's base */
+    assert_int_equal(bus.n, n - 1);
+    assert_null(iobus_find(&bus, 0x505));
+    assert_non_null(iobus_find(&bus, 0x405));
+    assert_non_null(iobus_find(&bus, 0x605));
+    /* The freed range can be claimed again, with another length. */
+    assert_int_equal(iobus_add(&bus, 0x500, 0x100, &fake_ops, &a), 0);
+    assert_int_equal(iobus_add(&bus, 0x5F0, 0x1, &fake_ops, &a), -EEXIST);
+    iobus_release(&bus);
+    assert_int_equal(bus.n, 0);
+    assert_null(iobus_find(&bus, 0x105));
 }
 
 static void test_dispatch(void **state)
@@ -148,6 +166,7 @@ static void test_dispatch(void **state)
     /* Unclaimed writes are dropped and reported as unclaimed. */
     assert_false(iobus_write(NULL, &bus, 0x400, 1, 0x55));
     assert_int_equal(a.writes, 1);
+    iobus_release(&bus);
 }
 
 static void test_unclaimed_read(void **state)
@@ -167,6 +186,7 @@ static void test_unclaimed_read(void **state)
     v = 0;
     assert_false(iobus_read(NULL, &bus, 0x80, 8, &v));
     assert_int_equal(v, UINT64_MAX);
+    iobus_release(&bus);
 }
 
 static void test_write_only_device_read(void **state)
@@ -192,7 +212,7 @@ int main(void)
         cmocka_unit_test(test_add_find),
         cmocka_unit_test(test_overlap),
         cmocka_unit_test(test_bad_ranges),
-        cmocka_unit_test(test_full),
+        cmocka_unit_test(test_many_and_remove),
         cmocka_unit_test(test_dispatch),
         cmocka_unit_test(test_unclaimed_read),
         cmocka_unit_test(test_write_only_device_read),

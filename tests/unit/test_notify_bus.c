@@ -85,8 +85,7 @@ static void test_create_on_vm(void **state)
     struct notify_bus *bus = vm->notify_bus;
     assert_int_equal(notify_bus_create(vm), 0); /* idempotent */
     assert_ptr_equal(vm->notify_bus, bus);
-    assert_int_equal(vm->ndevices, 1);
-    vm->device_release[0](vm->devices[0]);
+    free(vm->notify_bus); /* what vm_destroy does */
     free(vm);
 }
 

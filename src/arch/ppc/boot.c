@@ -35,6 +35,8 @@ static int write_boot_info(struct vm *vm)
     rc = rc ?: gmem_write_be64(gm, b + 24, PPC_TESTDEV);
     rc = rc ?: gmem_write_be64(gm, b + 32, PPC_BOOT_END);
     rc = rc ?: gmem_write_be64(gm, b + 40, 0);
+    rc = rc ?: gmem_write_be64(gm, b + 48, 0); /* no memory map: RAM is 0 .. ram_size - 1 */
+    rc = rc ?: gmem_write_be64(gm, b + 56, 0);
     return rc;
 }
 

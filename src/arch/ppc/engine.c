@@ -95,11 +95,6 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
         snprintf(err, errlen, "--hcall-style %s: PowerPC takes 'pr' or 'hv'", bad);
         return -EINVAL;
     }
-    if (vm->mem.size > PPC_TESTDEV) {
-        snprintf(err, errlen, "PowerPC guest RAM must end below the test device at 0x%llx",
-                 (unsigned long long)PPC_TESTDEV);
-        return -EINVAL;
-    }
     uc_mode mode = (is64 ? UC_MODE_PPC64 : UC_MODE_PPC32) | UC_MODE_BIG_ENDIAN;
     if (uc_open(UC_ARCH_PPC, mode, &vm->uc) != UC_ERR_OK) {
         snprintf(err, errlen, "Unicorn cannot create a %s engine", is64 ? "ppc64" : "ppc");
@@ -110,11 +105,9 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
         snprintf(err, errlen, "Unicorn refused CPU model %s", pvm->model->name);
         return -ENOTSUP;
     }
-    if (uc_mem_map_ptr(vm->uc, 0, vm->mem.size, UC_PROT_ALL, vm->mem.host) != UC_ERR_OK) {
-        snprintf(err, errlen, "Unicorn refused to map %llu MiB of guest RAM",
-                 (unsigned long long)(vm->mem.size >> 20));
-        return -ENOMEM;
-    }
+    int map_rc = vm_map_ram(vm, err, errlen);
+    if (map_rc != 0)
+        return map_rc;
     uc_ctl_exits_enable(vm->uc); /* no `until` address: the engine runs until a hook stops it */
     struct ppc_vcpu *pv = calloc(1, sizeof(*pv));
     if (pv == NULL) {
@@ -122,6 +115,10 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
         return -ENOMEM;
     }
     vm->vcpus[0].arch = pv;
+    if (ppc_dec_timer_register(&vm->vcpus[0]) != 0) {
+        snprintf(err, errlen, "cannot register the decrementer's timer");
+        return -ENOMEM;
+    }
     vm->running = &vm->vcpus[0];
     uc_hook h;
     uc_err e = uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, &vm->vcpus[0], 1, 0);
@@ -145,7 +142,7 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
         return -ENOTSUP;
     int rc = ppc_hypercalls_init(vm);
     if (rc == 0)
-        rc = ppc_devices_init(vm);
+        rc = ppc_irq_line_init(vm);
     if (rc != 0) {
         snprintf(err, errlen, "cannot set up the PowerPC hypercalls and devices: %s",
                  strerror(-rc));
@@ -239,10 +236,9 @@ static void ppc_destroy(struct vm *vm)
 #define PPC_ARCH_OPS(arch_name, machine, class, init_fn)                                           \
     {                                                                                              \
         .name = arch_name, .elf_machine = machine, .elf_class = class, .elf_data = 2,              \
-        .reserved_lo = PPC_BOOT_INFO, .reserved_hi = PPC_BOOT_END, .init = init_fn,                \
-        .boot = ppc_boot, .get_pc = ppc_get_pc, .set_pc = ppc_set_pc, .classify = ppc_classify,    \
-        .handle_exit = ppc_handle_exit, .check_interrupts = ppc_check_interrupts,                  \
-        .inject = ppc_inject, .timer_expired = ppc_timer_expired,                                  \
+        .boards = ppc_boards, .init = init_fn, .boot = ppc_boot, .get_pc = ppc_get_pc,             \
+        .set_pc = ppc_set_pc, .classify = ppc_classify, .handle_exit = ppc_handle_exit,            \
+        .check_interrupts = ppc_check_interrupts, .inject = ppc_inject,                            \
         .interrupts_enabled = ppc_interrupts_enabled, .dump_regs = ppc_dump_regs,                  \
         .destroy = ppc_destroy,                                                                    \
     }

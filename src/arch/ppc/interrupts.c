@@ -2,6 +2,7 @@
  * time that passes while the vCPU idles), delivery when MSR[EE] allows, and the interrupt window.
  */
 #include "arch/ppc/ppc.h"
+#include "softkvm/timer.h"
 #include "softkvm/trace.h"
 
 bool ppc_interrupts_enabled(struct vcpu *v)
@@ -74,8 +75,7 @@ static void dec_settle(struct vcpu *v)
     struct ppc_vcpu *pv = v->arch;
     uint64_t ticks = (vm->vclock.now - pv->idle_start) / PPC_NS_PER_TICK;
     pv->dec_armed = false;
-    if (vm->vclock.deadline == pv->dec_deadline)
-        vm->vclock.deadline = UINT64_MAX;
+    vtimer_disarm(vm, &pv->dec_timer);
     ppc_reg_write(v, PPC_DEC, (uint32_t)(pv->dec_at_idle - ticks));
 }
 
@@ -119,8 +119,10 @@ void ppc_idle(struct vcpu *v)
     pv->idle_start = vm->vclock.now;
     pv->dec_deadline = vm->vclock.now + ((uint64_t)dec + 1) * PPC_NS_PER_TICK;
     pv->dec_armed = true;
-    if (vm->vclock.deadline > pv->dec_deadline)
-        vm->vclock.deadline = pv->dec_deadline;
+    if (vtimer_arm(vm, &pv->dec_timer, pv->dec_deadline) != 0) {
+        vm_stop(vm, OUTCOME_HOST_ERROR, 0, "the engine refused the virtual clock's hook");
+        return;
+    }
     if (trace_enabled(vm)) {
         static const char *const keys[] = {"dec"};
         const uint64_t vals[] = {dec};
@@ -129,16 +131,17 @@ void ppc_idle(struct vcpu *v)
     vcpu_halt(v);
 }
 
-void ppc_timer_expired(struct vm *vm)
+/* The decrementer passed 0 while the vCPU idled: its interrupt is pending. */
+static void dec_fire(struct vm *vm, void *opaque)
 {
-    struct vcpu *v = &vm->vcpus[0];
+    struct ppc_vcpu *pv = opaque;
+    pv->pending |= PPC_IRQ_DEC;
+}
+
+int ppc_dec_timer_register(struct vcpu *v)
+{
     struct ppc_vcpu *pv = v->arch;
-    if (pv->dec_armed && vm->vclock.now >= pv->dec_deadline) {
-        pv->pending |= PPC_IRQ_DEC;
-        vm->vclock.deadline = UINT64_MAX;
-    } else if (vm->vclock.now >= vm->vclock.deadline) {
-        vm->vclock.deadline = pv->dec_armed ? pv->dec_deadline : UINT64_MAX;
-    }
+    return vtimer_register(v->vm, &pv->dec_timer, "decrementer", dec_fire, NULL, pv);
 }
 
 void ppc_set_external(struct vm *vm, bool level)

@@ -7,6 +7,7 @@
 
 #include "arch/ppc/hypercall_abi.h"
 #include "softkvm/engine_state.h"
+#include "softkvm/timer.h"
 #include "softkvm/vm.h"
 
 /* Guest-physical layout (docs/platform.md). The boot area is [PPC_BOOT_INFO, PPC_BOOT_END). */
@@ -212,6 +213,7 @@ struct ppc_vcpu {
     uc_hook window_hook;
     bool dec_armed; /* idling: the decrementer's expiry is the clock deadline */
     uint64_t dec_deadline, idle_start;
+    struct vtimer dec_timer; /* armed while idling, at the decrementer's expiry */
     uint32_t dec_at_idle;
     struct ppc_magic magic;
     uint64_t deliveries; /* interrupts delivered, for traces */
@@ -321,7 +323,7 @@ void ppc_handle_mem_fault(struct vcpu *v);
 /* ---- interrupts.c ---- */
 bool ppc_check_interrupts(struct vcpu *v);
 void ppc_inject(struct vcpu *v);
-void ppc_timer_expired(struct vm *vm);
+int ppc_dec_timer_register(struct vcpu *v);
 bool ppc_interrupts_enabled(struct vcpu *v);
 
 /* Whether an interrupt may be delivered now: MSR[EE] and not in the magic page's critical
@@ -352,10 +354,13 @@ bool ppc_magic_critical(struct vcpu *v, uint64_t msr);
 /* Release the engine mappings and the page (VM teardown). */
 void ppc_magic_release(struct vcpu *v);
 
-/* ---- devices.c ---- */
-int ppc_devices_init(struct vm *vm);
+/* Map the external-interrupt line device (irq_line.c). Returns 0 or a negative errno. */
+int ppc_irq_line_init(struct vm *vm);
 
 /* ---- dump.c ---- */
 void ppc_dump_regs(struct vcpu *v, FILE *out);
+
+/* The PowerPC boards (board.c), NULL-terminated. */
+extern const struct board *const ppc_boards[];
 
 #endif

@@ -22,7 +22,8 @@ static int write_boot_info(struct vm *vm)
         gmem_write_be64(m, b + 8, vm->mem.size) != 0 ||
         gmem_write_be32(m, b + 16, vm->ncpus) != 0 || gmem_write_be32(m, b + 20, 0) != 0 ||
         gmem_write_be64(m, b + 24, S390_TESTDEV) != 0 ||
-        gmem_write_be64(m, b + 32, S390_BOOT_END) != 0 || gmem_write_be64(m, b + 40, 0) != 0)
+        gmem_write_be64(m, b + 32, S390_BOOT_END) != 0 || gmem_write_be64(m, b + 40, 0) != 0 ||
+        gmem_write_be64(m, b + 48, 0) != 0 || gmem_write_be64(m, b + 56, 0) != 0)
         return -EFAULT;
     return 0;
 }

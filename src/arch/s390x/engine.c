@@ -45,16 +45,9 @@ static int s390_init(struct vm *vm, char *err, size_t errlen)
         snprintf(err, errlen, "Unicorn cannot create an s390x engine");
         return -ENOTSUP;
     }
-    if (vm->mem.size > S390_TESTDEV) {
-        snprintf(err, errlen, "s390x guest RAM must end below the test device at 0x%llx",
-                 (unsigned long long)S390_TESTDEV);
-        return -EINVAL;
-    }
-    if (uc_mem_map_ptr(vm->uc, 0, vm->mem.size, UC_PROT_ALL, vm->mem.host) != UC_ERR_OK) {
-        snprintf(err, errlen, "Unicorn refused to map %llu MiB of guest RAM",
-                 (unsigned long long)(vm->mem.size >> 20));
-        return -ENOMEM;
-    }
+    int map_rc = vm_map_ram(vm, err, errlen);
+    if (map_rc != 0)
+        return map_rc;
     /* Exits on, list empty: the engine runs until a hook stops it. No memory-access hooks: out
      * of RAM the CPU itself raises addressing exceptions, and access hooks would slow every
      * load and store of the guest. */
@@ -74,10 +67,8 @@ static int s390_init(struct vm *vm, char *err, size_t errlen)
     if (!vm->cfg.engine_api_only) /* else (or when not found) the register API only */
         s390_live_find(vm->uc, &s->lay, &sv->live);
     rc = s390_hypercalls_init(vm);
-    if (rc == 0)
-        rc = s390_devices_init(vm);
     if (rc != 0) {
-        snprintf(err, errlen, "cannot set up the s390x hypercalls and devices: %s", strerror(-rc));
+        snprintf(err, errlen, "cannot set up the s390x hypercalls: %s", strerror(-rc));
         return rc;
     }
     return 0;
@@ -165,8 +156,7 @@ const struct arch_ops s390x_arch_ops = {
     .elf_machine = 22, /* EM_S390 */
     .elf_class = 2,
     .elf_data = 2,
-    .reserved_lo = 0,
-    .reserved_hi = S390_BOOT_END,
+    .boards = s390_boards,
     .init = s390_init,
     .boot = s390_boot,
     .get_pc = s390_get_pc,
@@ -175,7 +165,6 @@ const struct arch_ops s390x_arch_ops = {
     .handle_exit = s390_handle_exit,
     .check_interrupts = NULL,
     .inject = NULL,
-    .timer_expired = NULL,
     .interrupts_enabled = s390_interrupts_enabled,
     .dump_regs = s390_dump_regs,
     .destroy = s390_destroy,

@@ -107,13 +107,13 @@ void s390_deliver_program(struct vcpu *v, uint16_t code, unsigned ilen, uint64_t
 /* boot.c */
 int s390_boot(struct vm *vm, char *err, size_t errlen);
 
-/* devices.c */
-int s390_devices_init(struct vm *vm);
-
 /* dump.c */
 void s390_dump_regs(struct vcpu *v, FILE *out);
 
 /* engine.c: the running vCPU (the one whose state is in the engine). */
 struct vcpu *s390_cur(struct vm *vm);
+
+/* The s390x boards (board.c), NULL-terminated. */
+extern const struct board *const s390_boards[];
 
 #endif

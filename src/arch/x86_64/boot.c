@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "arch/x86_64/x86.h"
+#include "softkvm/board.h"
 #include "softkvm/boot_info.h"
 
 #define PTE_P  1ULL
@@ -133,8 +134,17 @@ void x86_write_ap_stub(struct vm *vm)
     gmem_write_le64(&vm->mem, X86_AP_PT + 0x2000, PTE_P | PTE_W | PTE_PS);
 }
 
-static void write_boot_info(struct vm *vm)
+static int write_boot_info(struct vm *vm)
 {
+    struct e820_entry e820[SKVM_MEM_MAP_MAX];
+    int n = region_list_e820(&vm->regions, e820, SKVM_MEM_MAP_MAX);
+    if (n < 0)
+        return n;
+    for (int i = 0; i < n; i++) {
+        struct skvm_mem_entry me = {e820[i].addr, e820[i].size, e820[i].type, 0};
+        if (gmem_write(&vm->mem, X86_MEM_MAP + (uint64_t)i * sizeof(me), &me, sizeof(me)) != 0)
+            return -EFAULT;
+    }
     struct skvm_boot_info bi = {
         .magic = SKVM_BOOT_MAGIC,
         .version = SKVM_BOOT_VERSION,
@@ -144,16 +154,20 @@ static void write_boot_info(struct vm *vm)
         .test_device = X86_TESTDEV,
         .boot_area_end = X86_BOOT_END,
         .page_tables = X86_PT_BASE,
+        .mem_map = X86_MEM_MAP,
+        .mem_map_entries = (uint32_t)n,
     };
-    gmem_write(&vm->mem, X86_BOOT_INFO, &bi, sizeof(bi)); /* x86 is little-endian like us */
+    return gmem_write(&vm->mem, X86_BOOT_INFO, &bi, sizeof(bi)); /* little-endian like us */
 }
 
 int x86_boot(struct vm *vm, char *err, size_t errlen)
 {
     struct pt_alloc a = {&vm->mem, X86_PT_BASE};
     gpa_t pml4 = pt_page(&a);
-    if (map_identity(&a, pml4, 0, vm->mem.size) != 0 ||
-        map_identity(&a, pml4, X86_TESTDEV, SKVM_PAGE_SIZE) != 0 ||
+    int rc = 0;
+    for (unsigned i = 0; i < vm->mem.nslots && rc == 0; i++)
+        rc = map_identity(&a, pml4, vm->mem.slots[i].gpa, vm->mem.slots[i].size);
+    if (rc != 0 || map_identity(&a, pml4, X86_TESTDEV, SKVM_PAGE_SIZE) != 0 ||
         map_identity(&a, pml4, LAPIC_BASE, SKVM_PAGE_SIZE) != 0) {
         snprintf(err, errlen, "page tables for %llu MiB do not fit in the boot area",
                  (unsigned long long)(vm->mem.size >> 20));
@@ -166,7 +180,10 @@ int x86_boot(struct vm *vm, char *err, size_t errlen)
     };
     for (unsigned i = 0; i < 4; i++)
         gmem_write_le64(&vm->mem, X86_GDT + i * 8, gdt[i]);
-    write_boot_info(vm);
+    if (write_boot_info(vm) != 0) {
+        snprintf(err, errlen, "the memory map does not fit in the boot information block");
+        return -ENOSPC;
+    }
     if (vm->ncpus > 1)
         x86_write_ap_stub(vm);
     for (unsigned i = 1; i < vm->ncpus; i++)

@@ -121,8 +121,6 @@ static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value, voi
     iobus_write(vm, &vm->pio, port, (unsigned)size, value);
 }
 
-extern int x86_devices_init(struct vm *vm);
-
 static int x86_init(struct vm *vm, char *err, size_t errlen)
 {
     if (vm->cfg.cpu_model != NULL || vm->cfg.hcall_style != NULL) {
@@ -149,11 +147,9 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
         snprintf(err, errlen, "out of host memory for vCPU state");
         return -ENOMEM;
     }
-    if (uc_mem_map_ptr(vm->uc, 0, vm->mem.size, UC_PROT_ALL, vm->mem.host) != UC_ERR_OK) {
-        snprintf(err, errlen, "Unicorn refused to map %llu MiB of guest RAM",
-                 (unsigned long long)(vm->mem.size >> 20));
-        return -ENOMEM;
-    }
+    int map_rc = vm_map_ram(vm, err, errlen);
+    if (map_rc != 0)
+        return map_rc;
     /* Exits on: nothing. The engine runs until a hook stops it (no `until` address). */
     uc_ctl_exits_enable(vm->uc);
     uc_hook h;
@@ -187,9 +183,10 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
     x86_cpuid_install(vm);
     int rc = x86_hypercalls_init(vm);
     if (rc == 0)
-        rc = x86_devices_init(vm);
+        rc = lapic_init(vm);
     if (rc != 0) {
-        snprintf(err, errlen, "cannot set up the x86 hypercalls and devices: %s", strerror(-rc));
+        snprintf(err, errlen, "cannot set up the x86 hypercalls and local APICs: %s",
+                 strerror(-rc));
         return rc;
     }
     return 0;
@@ -316,8 +313,7 @@ const struct arch_ops x86_64_arch_ops = {
     .elf_machine = 62, /* EM_X86_64 */
     .elf_class = 2,
     .elf_data = 1,
-    .reserved_lo = 0,
-    .reserved_hi = X86_BOOT_END,
+    .boards = x86_boards,
     .init = x86_init,
     .boot = x86_boot,
     .get_pc = x86_get_pc,
@@ -326,8 +322,6 @@ const struct arch_ops x86_64_arch_ops = {
     .handle_exit = x86_handle_exit,
     .check_interrupts = x86_check_interrupts,
     .inject = x86_inject,
-    .timer_expired = lapic_timers_expired,
-    .timer_can_wake = lapic_timer_can_wake,
     .interrupts_enabled = x86_interrupts_enabled,
     .dump_regs = x86_dump_regs,
     .destroy = x86_destroy,

@@ -9,6 +9,7 @@
 #include "softkvm/clock.h"
 #include "softkvm/irqchip.h"
 #include "softkvm/mmio.h"
+#include "softkvm/timer.h"
 
 #define SVR_ENABLE        (1u << 8)
 #define LVT_MASKED        (1u << 16)
@@ -88,7 +89,7 @@ static void eoi(struct lapic *a)
         clear_bit(a->isr, v);
 }
 
-static void update_deadline(struct vm *vm);
+static void timer_sync(struct vcpu *v);
 
 bool lapic_accept(struct vcpu *target, unsigned mode, uint8_t vector, bool level, bool trig_level)
 {
@@ -126,13 +127,11 @@ bool lapic_accept(struct vcpu *target, unsigned mode, uint8_t vector, bool level
         if (target->id != 0) {
             /* INIT resets the APIC (software-disabled, nothing pending, LVTs masked: fixed
              * IPIs are refused from now on) and the AP waits for STARTUP. */
-            uint64_t deadline = a->timer_deadline;
             lapic_reset(a, a->id);
             a->init_pending = true;
             target->state = VCPU_STOPPED;
             target->pv_unhalted = false;
-            if (deadline != UINT64_MAX)
-                update_deadline(target->vm);
+            timer_sync(target);
         }
         return true;
     case APIC_DM_STARTUP:
@@ -204,26 +203,27 @@ static uint64_t divide_of(uint32_t dcr)
     return v == 7 ? 1 : 2ULL << v;
 }
 
-static void update_deadline(struct vm *vm)
+/* Arm or disarm the vCPU's timer on the virtual clock to match a->timer_deadline. */
+static void timer_sync(struct vcpu *v)
 {
-    uint64_t d = UINT64_MAX;
-    for (unsigned i = 0; i < vm->ncpus; i++) {
-        uint64_t t = vcpu_lapic(&vm->vcpus[i])->timer_deadline;
-        if (t < d)
-            d = t;
-    }
-    vclock_set_deadline(vm, d);
+    struct x86_vcpu *xv = v->arch;
+    uint64_t d = xv->lapic.timer_deadline;
+    if (d == UINT64_MAX)
+        vtimer_disarm(v->vm, &xv->lapic_timer);
+    else if (vtimer_arm(v->vm, &xv->lapic_timer, d) != 0)
+        vm_stop(v->vm, OUTCOME_HOST_ERROR, 0, "the engine refused the virtual clock's hook");
 }
 
-static void timer_load(struct vm *vm, struct lapic *a)
+static void timer_load(struct vcpu *v, struct lapic *a)
 {
+    struct vm *vm = v->vm;
     a->timer_start = vm->vclock.now;
     if (a->timer_init == 0)
         a->timer_deadline = UINT64_MAX;
     else
         a->timer_deadline = a->timer_start + (uint64_t)a->timer_init * divide_of(a->timer_divide) *
                                                  TIMER_NS_PER_TICK;
-    update_deadline(vm);
+    timer_sync(v);
 }
 
 static uint32_t timer_current(struct vm *vm, const struct lapic *a)
@@ -237,40 +237,38 @@ static uint32_t timer_current(struct vm *vm, const struct lapic *a)
     return a->timer_init - (uint32_t)elapsed;
 }
 
-bool lapic_timer_can_wake(struct vm *vm)
+/* Whether the expiry can wake the vCPU: it sleeps, the LVT is unmasked and it takes interrupts.
+ * (If not, skipping ahead to the deadline cannot help a VM whose vCPUs all sleep.) */
+static bool timer_can_wake(struct vm *vm, void *opaque)
 {
-    for (unsigned i = 0; i < vm->ncpus; i++) {
-        struct vcpu *v = &vm->vcpus[i];
-        struct lapic *a = vcpu_lapic(v);
-        if (v->state == VCPU_HALTED && a->timer_deadline != UINT64_MAX &&
-            !(a->lvt[LVT_TIMER] & LVT_MASKED) && x86_vcpu_irq_enabled(v))
-            return true;
-    }
-    return false;
+    struct vcpu *v = opaque;
+    struct lapic *a = vcpu_lapic(v);
+    return v->state == VCPU_HALTED && !(a->lvt[LVT_TIMER] & LVT_MASKED) && x86_vcpu_irq_enabled(v);
 }
 
-void lapic_timers_expired(struct vm *vm)
+static void timer_fire(struct vm *vm, void *opaque)
 {
-    for (unsigned i = 0; i < vm->ncpus; i++) {
-        struct vcpu *v = &vm->vcpus[i];
-        struct lapic *a = vcpu_lapic(v);
-        if (a->timer_deadline > vm->vclock.now)
-            continue;
-        uint32_t lvt = a->lvt[LVT_TIMER];
-        if (!(lvt & LVT_MASKED))
-            lapic_accept(v, APIC_DM_FIXED, (uint8_t)lvt, false, false);
-        if ((lvt & LVT_TIMER_MODE) == LVT_PERIODIC && a->timer_init != 0) {
-            uint64_t period =
-                (uint64_t)a->timer_init * divide_of(a->timer_divide) * TIMER_NS_PER_TICK;
-            a->timer_start = a->timer_deadline;
-            a->timer_deadline += period;
-            if (a->timer_deadline <= vm->vclock.now) /* do not fire a backlog one by one */
-                a->timer_deadline = vm->vclock.now + period;
-        } else {
-            a->timer_deadline = UINT64_MAX;
-        }
+    struct vcpu *v = opaque;
+    struct lapic *a = vcpu_lapic(v);
+    uint32_t lvt = a->lvt[LVT_TIMER];
+    if (!(lvt & LVT_MASKED))
+        lapic_accept(v, APIC_DM_FIXED, (uint8_t)lvt, false, false);
+    if ((lvt & LVT_TIMER_MODE) == LVT_PERIODIC && a->timer_init != 0) {
+        uint64_t period = (uint64_t)a->timer_init * divide_of(a->timer_divide) * TIMER_NS_PER_TICK;
+        a->timer_start = a->timer_deadline;
+        a->timer_deadline += period;
+        if (a->timer_deadline <= vm->vclock.now) /* do not fire a backlog one by one */
+            a->timer_deadline = vm->vclock.now + period;
+    } else {
+        a->timer_deadline = UINT64_MAX;
     }
-    update_deadline(vm);
+    timer_sync(v);
+}
+
+int lapic_timer_register(struct vcpu *v)
+{
+    struct x86_vcpu *xv = v->arch;
+    return vtimer_register(v->vm, &xv->lapic_timer, "lapic-timer", timer_fire, timer_can_wake, v);
 }
 
 static uint64_t apic_read(struct vm *vm, void *opaque, uint64_t off, unsigned size)
@@ -381,7 +379,7 @@ static void apic_write(struct vm *vm, void *opaque, uint64_t off, unsigned size,
         return;
     case 0x380:
         a->timer_init = val;
-        timer_load(vm, a);
+        timer_load(v, a);
         break;
     case 0x3E0:
         a->timer_divide = val & 0xB;
@@ -413,7 +411,11 @@ static const struct irqchip_ops lapic_irqchip = {lapic_find, lapic_max_id, lapic
 int lapic_init(struct vm *vm)
 {
     vm->irqchip = &lapic_irqchip;
-    for (unsigned i = 0; i < vm->ncpus; i++)
+    for (unsigned i = 0; i < vm->ncpus; i++) {
         lapic_reset(vcpu_lapic(&vm->vcpus[i]), i);
+        int rc = lapic_timer_register(&vm->vcpus[i]);
+        if (rc != 0)
+            return rc;
+    }
     return vm_add_mmio(vm, LAPIC_BASE, SKVM_PAGE_SIZE, &apic_ops, NULL);
 }

@@ -63,11 +63,8 @@ int lapic_pending_vector(const struct lapic *a);
 /* Move vector from IRR to ISR (the CPU acknowledged it). */
 void lapic_ack(struct lapic *a, int vector);
 
-/* Whether some halted vCPU could be woken by its APIC timer (armed, unmasked, IF = 1): if not,
- * skipping ahead to the deadline cannot help. */
-bool lapic_timer_can_wake(struct vm *vm);
-
-/* Fire expired timers of all APICs and set the clock's next deadline. */
-void lapic_timers_expired(struct vm *vm);
+/* Register the vCPU's APIC timer on the VM's virtual clock (once, at VM creation). Returns 0 or a
+ * negative errno. */
+int lapic_timer_register(struct vcpu *v);
 
 #endif

@@ -3,10 +3,12 @@
 #define SOFTKVM_ARCH_X86_H
 
 #include "arch/x86_64/lapic.h"
+#include "softkvm/timer.h"
 #include "softkvm/vm.h"
 
 /* Guest-physical layout of softkvm's boot area (docs/platform.md). */
 #define X86_BOOT_INFO 0x1000ULL
+#define X86_MEM_MAP   0x1040ULL /* the memory map, right after the boot info */
 #define X86_GDT       0x2000ULL
 #define X86_PT_BASE   0x10000ULL
 #define X86_PT_END    0x80000ULL
@@ -92,6 +94,7 @@ struct x86_vcpu {
     struct x86_hc_site sites[X86_HC_SITES];
     uc_context *scratch; /* for patching hidden segment state */
     struct lapic lapic;
+    struct vtimer lapic_timer; /* outside struct lapic: an APIC reset must not unlink it */
     uint64_t pio_fault_rip, pio_fault_rax; /* state before a denied IN/OUT */
 };
 
@@ -188,7 +191,7 @@ int x86_boot(struct vm *vm, char *err, size_t errlen);
 /* Register the KVM x86 hypercall table. */
 int x86_hypercalls_init(struct vm *vm);
 
-/* Interrupt delivery: the arch_ops check_interrupts / inject / timer_expired hooks. */
+/* Interrupt delivery: the arch_ops check_interrupts / inject hooks. */
 bool x86_check_interrupts(struct vcpu *v);
 bool x86_vcpu_irq_enabled(struct vcpu *v); /* RFLAGS.IF, loaded in the engine or not */
 void x86_inject(struct vcpu *v);
@@ -199,6 +202,9 @@ void x86_start_ap(struct vcpu *v, uint8_t vector);
 
 /* Write the AP startup stub and its page tables into the boot area. */
 void x86_write_ap_stub(struct vm *vm);
+
+/* The x86 boards (board.c), NULL-terminated. */
+extern const struct board *const x86_boards[];
 
 /* Register-dump of the running vCPU. */
 void x86_dump_regs(struct vcpu *v, FILE *out);

@@ -78,6 +78,37 @@ static void check_boot_gdt(void)
     EXPECT_EQ(desc_flags(gdt[3]) & 0x6, 0x4); /* D, not L */
 }
 
+/* Where RAM ends below 4 GiB and where it ends overall, from the memory map. */
+static uint64_t low_end, ram_end;
+
+static void check_mem_map(const struct skvm_boot_info *bi)
+{
+    const struct skvm_mem_entry *m = (const struct skvm_mem_entry *)(uintptr_t)bi->mem_map;
+    unsigned n = bi->mem_map_entries;
+    gprintf("check: memory map at 0x%lx, %u entries: boot area reserved, RAM from 1 MiB to at "
+            "most 3 GiB, the rest from 4 GiB\n",
+            bi->mem_map, n);
+    EXPECT_EQ(bi->mem_map, 0x1040);
+    uint64_t low = bi->ram_size < 3072 * MIB ? bi->ram_size : 3072 * MIB;
+    uint64_t high = bi->ram_size - low;
+    EXPECT_EQ(n, high ? 3 : 2);
+    for (unsigned i = 0; i < n; i++)
+        gprintf("  [%u] 0x%lx-0x%lx type %u\n", i, m[i].addr, m[i].addr + m[i].size - 1, m[i].type);
+    EXPECT_EQ(m[0].addr, 0);
+    EXPECT_EQ(m[0].size, MIB);
+    EXPECT_EQ(m[0].type, SKVM_MEM_RESERVED);
+    EXPECT_EQ(m[1].addr, MIB);
+    EXPECT_EQ(m[1].size, low - MIB);
+    EXPECT_EQ(m[1].type, SKVM_MEM_RAM);
+    low_end = ram_end = low;
+    if (high) {
+        EXPECT_EQ(m[2].addr, 4096 * MIB);
+        EXPECT_EQ(m[2].size, high);
+        EXPECT_EQ(m[2].type, SKVM_MEM_RAM);
+        ram_end = 4096 * MIB + high;
+    }
+}
+
 static void check_boot_info(const struct skvm_boot_info *bi)
 {
     gprintf("boot info: magic 0x%x version %u ram %lu MiB (0x%lx) ncpus %u flags 0x%x\n", bi->magic,
@@ -90,7 +121,7 @@ static void check_boot_info(const struct skvm_boot_info *bi)
     CHECK(memcmp(bi, "SKVM", 4) == 0);
     EXPECT_EQ(bi->version, SKVM_BOOT_VERSION);
     EXPECT_EQ(bi->ram_size % MIB, 0);
-    CHECK(bi->ram_size >= 2 * MIB && bi->ram_size <= 3072 * MIB);
+    CHECK(bi->ram_size >= 2 * MIB);
     EXPECT_EQ(bi->ncpus, 1);
     EXPECT_EQ(bi->flags & ~SKVM_BOOT_F_X86_VMMCALL, 0);
     EXPECT_EQ(bi->testdev_base, SKVM_TESTDEV_BASE);
@@ -127,8 +158,9 @@ static void check_boot_page_tables(const struct skvm_boot_info *bi)
                          0x1000,
                          0x100000,
                          0x200000,
-                         bi->ram_size / 2,
-                         (bi->ram_size - 1) & ~0xFFFul,
+                         low_end / 2,
+                         (low_end - 1) & ~0xFFFul,
+                         (ram_end - 1) & ~0xFFFul,
                          SKVM_TESTDEV_BASE};
     for (unsigned i = 0; i < ARRAY_SIZE(probes); i++) {
         uint64_t va = probes[i], size = 0;
@@ -140,7 +172,8 @@ static void check_boot_page_tables(const struct skvm_boot_info *bi)
         CHECK(!user);
         CHECK(!(e & X86_PTE_NX));
         EXPECT_EQ((e & X86_PTE_ADDR & ~(size - 1)) + (va & (size - 1)), va);
-        bool tail = (va & ~(2 * MIB - 1)) + 2 * MIB > bi->ram_size;
+        uint64_t range_end = va < low_end ? low_end : ram_end;
+        bool tail = (va & ~(2 * MIB - 1)) + 2 * MIB > range_end;
         if (va == SKVM_TESTDEV_BASE || tail)
             EXPECT_EQ(size, 4096);
         else
@@ -149,14 +182,16 @@ static void check_boot_page_tables(const struct skvm_boot_info *bi)
     uint64_t size;
     bool user;
     gprintf("check: nothing is mapped right after RAM or after the test-device page\n");
-    EXPECT_EQ(boot_walk(bi->x86_pml4, bi->ram_size, &size, &user), 0);
+    EXPECT_EQ(boot_walk(bi->x86_pml4, ram_end, &size, &user), 0);
+    if (ram_end != low_end) /* the hole below 4 GiB is not RAM */
+        EXPECT_EQ(boot_walk(bi->x86_pml4, low_end, &size, &user), 0);
     EXPECT_EQ(boot_walk(bi->x86_pml4, SKVM_TESTDEV_BASE + 0x1000, &size, &user), 0);
 }
 
-static void check_memory(const struct skvm_boot_info *bi)
+static void check_memory(void)
 {
     gprintf("check: the last 8 bytes of RAM are readable and writable\n");
-    volatile uint64_t *last = (volatile uint64_t *)(uintptr_t)(bi->ram_size - 8);
+    volatile uint64_t *last = (volatile uint64_t *)(uintptr_t)(ram_end - 8);
     *last = 0x1122334455667788ul;
     EXPECT_EQ(*last, 0x1122334455667788ul);
     gprintf("check: page 0 and the boot stack are mapped RAM\n");
@@ -164,9 +199,9 @@ static void check_memory(const struct skvm_boot_info *bi)
     EXPECT_EQ(trap_total(), 0);
 
     gprintf("check: the first byte past RAM is not mapped: #PF, CR2 = RAM size\n");
-    run_case(rd_byte_fn, rd_byte_resume, bi->ram_size);
+    run_case(rd_byte_fn, rd_byte_resume, ram_end);
     EXPECT_EQ(trap_count[X86_VEC_PF], 1);
-    EXPECT_EQ(trap_last.cr2, bi->ram_size);
+    EXPECT_EQ(trap_last.cr2, ram_end);
     EXPECT_EQ(trap_last.frame.error_code, 0);
 
     /* (That the page after the test device is unmapped is checked on softkvm's tables above;
@@ -200,12 +235,13 @@ int kmain(const struct skvm_boot_info *bi)
     check_entry_state();
     check_boot_gdt();
     check_boot_info(bi);
+    check_mem_map(bi);
     check_boot_page_tables(bi);
 
     /* The rest needs an IDT (faults are expected) but keeps softkvm's page tables. */
     x86_init(bi, false);
     trap_register(X86_VEC_PF, trap_record_handler);
-    check_memory(bi);
+    check_memory();
     check_ports();
     gprintf("ram %lu MiB\n", (unsigned long)(bi->ram_size / MIB));
     test_done();

@@ -1,7 +1,6 @@
-/* The PowerPC machine's devices: the common test device and an external-interrupt line a guest
- * can raise itself (softkvm has no PowerPC interrupt controller). */
+/* The PowerPC external-interrupt line a guest can raise itself (softkvm has no PowerPC interrupt
+ * controller), an MMIO page next to the test device. */
 #include "arch/ppc/ppc.h"
-#include "devices/devices.h"
 #include "softkvm/clock.h"
 #include "softkvm/mmio.h"
 
@@ -32,10 +31,7 @@ static void irqline_write(struct vm *vm, void *opaque, uint64_t off, unsigned si
 
 static const struct io_ops irqline_ops = {"ppc-irq-line", irqline_read, irqline_write};
 
-int ppc_devices_init(struct vm *vm)
+int ppc_irq_line_init(struct vm *vm)
 {
-    int rc = test_device_init(vm, PPC_TESTDEV);
-    if (rc == 0)
-        rc = vm_add_mmio(vm, PPC_IRQDEV, SKVM_PAGE_SIZE, &irqline_ops, NULL);
-    return rc;
+    return vm_add_mmio(vm, PPC_IRQDEV, SKVM_PAGE_SIZE, &irqline_ops, NULL);
 }
