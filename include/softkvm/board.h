@@ -65,7 +65,8 @@ struct board {
 };
 
 /* The regions of board with ram bytes of RAM: the low RAM (with the firmware region carved out of
- * it), the high RAM, then the board's fixed regions; overlaps are refused. Returns 0 or a negative errno with one line in err
+ * it), the high RAM, then the board's fixed regions; overlaps are refused. Returns 0 or a negative
+ * errno with one line in err
  * (-EINVAL: ram does not fit the board's address map). */
 int board_layout(const struct board *b, uint64_t ram, struct region_list *out, char *err,
                  size_t errlen);

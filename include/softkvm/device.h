@@ -14,7 +14,7 @@ enum devprop_type { DEVPROP_U64, DEVPROP_STR };
 struct devprop_def {
     const char *name;
     enum devprop_type type;
-    const char *def; /* default as it would be written on the command line; NULL: required */
+    const char *def;   /* default as it would be written on the command line; NULL: required */
     uint64_t min, max; /* DEVPROP_U64: accepted range (inclusive) */
     const char *help;
 };

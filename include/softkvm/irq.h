@@ -27,10 +27,10 @@ struct irq_route {
 };
 
 struct irq_line {
-    uint32_t sources;      /* bit s: source s asserts the line */
-    bool masked;           /* the router delivers nothing while masked */
-    bool level;            /* what the sinks last saw */
-    uint64_t raised;       /* 0 -> 1 transitions the sinks saw (for --stats) */
+    uint32_t sources; /* bit s: source s asserts the line */
+    bool masked;      /* the router delivers nothing while masked */
+    bool level;       /* what the sinks last saw */
+    uint64_t raised;  /* 0 -> 1 transitions the sinks saw (for --stats) */
     struct irq_route *sinks;
 };
 

@@ -66,8 +66,8 @@ static int set_value(const struct device_type *t, unsigned i, const char *val, s
     errno = 0;
     unsigned long long v = strtoull(text, &end, 0);
     if (len == 0 || *end != '\0' || errno != 0 || text[0] == '-' || v < d->min || v > d->max) {
-        snprintf(err, errlen, "device %s: %s=%s is not a number in 0x%llx-0x%llx", t->name,
-                 d->name, text, (unsigned long long)d->min, (unsigned long long)d->max);
+        snprintf(err, errlen, "device %s: %s=%s is not a number in 0x%llx-0x%llx", t->name, d->name,
+                 text, (unsigned long long)d->min, (unsigned long long)d->max);
         return -EINVAL;
     }
     out->u64[i] = v;
@@ -104,8 +104,8 @@ int devprops_parse(const struct device_type *type, const char *text, struct devp
             continue;
         const char *def = type->props[i].def;
         if (def == NULL) {
-            snprintf(err, errlen, "device %s needs %s=VALUE (%s)", type->name,
-                     type->props[i].name, type->props[i].help);
+            snprintf(err, errlen, "device %s needs %s=VALUE (%s)", type->name, type->props[i].name,
+                     type->props[i].help);
             return -EINVAL;
         }
         int rc = set_value(type, i, def, strlen(def), out, err, errlen);
