@@ -56,16 +56,19 @@ struct board {
     uint64_t ram_low_max;   /* RAM below this address at most; the rest goes to ram_high_base */
     uint64_t ram_high_base; /* 0: no RAM above the low part (ram_low_max caps the RAM size) */
     uint64_t ram_start;     /* guest-physical address of the first RAM byte (usually 0) */
-    uint64_t firmware_base; /* softkvm's boot area: [firmware_base, + firmware_size) of the low */
-    uint64_t firmware_size; /* RAM is a REGION_FIRMWARE region (0: none) */
-    const struct mem_region *fixed; /* firmware, ROM, MMIO windows: fixed addresses */
+    /* Pieces cut out of the low RAM window, sorted: REGION_FIRMWARE (softkvm's boot code and
+     * tables, RAM-backed, reserved in the memory map) or holes (REGION_RESERVED / MMIO, not
+     * RAM: the bytes are lost, as a PC's 640 KiB-1 MiB hole). The gaps are RAM. */
+    const struct mem_region *carve;
+    unsigned ncarve;
+    const struct mem_region *fixed; /* ROM, MMIO windows outside RAM: fixed addresses */
     unsigned nfixed;
     const char *const *devices; /* `-device` specs created with the VM, NULL-terminated */
     unsigned irq_lines;         /* GSIs the router gets (0: no interrupt lines) */
 };
 
-/* The regions of board with ram bytes of RAM: the low RAM (with the firmware region carved out of
- * it), the high RAM, then the board's fixed regions; overlaps are refused. Returns 0 or a negative
+/* The regions of board with ram bytes of RAM: the low RAM window (with the board's carve-outs),
+ * the high RAM, then the board's fixed regions; overlaps are refused. Returns 0 or a negative
  * errno with one line in err
  * (-EINVAL: ram does not fit the board's address map). */
 int board_layout(const struct board *b, uint64_t ram, struct region_list *out, char *err,

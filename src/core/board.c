@@ -71,23 +71,23 @@ int board_layout(const struct board *b, uint64_t ram, struct region_list *out, c
                  b->name, (unsigned long long)(low_room >> 20));
         return -EINVAL;
     }
-    uint64_t fw_lo = b->firmware_base, fw_hi = b->firmware_base + b->firmware_size;
-    if (b->firmware_size != 0 && (fw_lo < b->ram_start || fw_hi > b->ram_start + low)) {
-        snprintf(err, errlen, "the %s board needs more than %llu MiB of RAM for its boot area",
-                 b->name, (unsigned long long)(ram >> 20));
-        return -EINVAL;
-    }
+    uint64_t at = b->ram_start, low_end = b->ram_start + low;
     int rc = 0;
-    if (b->firmware_size == 0) {
-        rc = region_add(out, "ram-low", REGION_RAM, b->ram_start, low);
-    } else {
-        if (fw_lo > b->ram_start)
-            rc = region_add(out, "ram-low", REGION_RAM, b->ram_start, fw_lo - b->ram_start);
+    for (unsigned i = 0; rc == 0 && i < b->ncarve; i++) {
+        const struct mem_region *c = &b->carve[i];
+        if (c->base < at || c->base + c->size > low_end) {
+            snprintf(err, errlen, "the %s board needs more than %llu MiB of RAM (for its %s)",
+                     b->name, (unsigned long long)(ram >> 20), c->name);
+            return -EINVAL;
+        }
+        if (c->base > at)
+            rc = region_add(out, "ram", REGION_RAM, at, c->base - at);
         if (rc == 0)
-            rc = region_add(out, "firmware", REGION_FIRMWARE, fw_lo, b->firmware_size);
-        if (rc == 0 && b->ram_start + low > fw_hi)
-            rc = region_add(out, "ram", REGION_RAM, fw_hi, b->ram_start + low - fw_hi);
+            rc = region_add(out, c->name, c->kind, c->base, c->size);
+        at = c->base + c->size;
     }
+    if (rc == 0 && low_end > at)
+        rc = region_add(out, "ram", REGION_RAM, at, low_end - at);
     if (rc == 0 && high != 0)
         rc = region_add(out, "ram-high", REGION_RAM, b->ram_high_base, high);
     for (unsigned i = 0; rc == 0 && i < b->nfixed; i++) {

@@ -70,12 +70,14 @@ static void test_e820(void **state)
 
 static const struct mem_region pc_fixed[] = {{"testdev", REGION_MMIO, 0xF0000000, 0x1000}};
 
+static const struct mem_region fw_carve[] = {{"fw", REGION_FIRMWARE, 0, MIB}};
+
 static const struct board pc_like = {
     .name = "t",
     .ram_low_max = 3 * GIB,
     .ram_high_base = 4 * GIB,
-    .firmware_base = 0,
-    .firmware_size = MIB,
+    .carve = fw_carve,
+    .ncarve = 1,
     .fixed = pc_fixed,
     .nfixed = 1,
 };
@@ -118,9 +120,38 @@ static void test_layout_refusals(void **state)
     assert_int_equal(board_layout(&bad, 3 * GIB, &l, err, sizeof(err)), -EEXIST);
     assert_non_null(strstr(err, "oops"));
     /* The boot area must fit in RAM. */
+    static const struct mem_region big[] = {{"big-fw", REGION_FIRMWARE, 0, 4 * MIB}};
     struct board big_fw = pc_like;
-    big_fw.firmware_size = 4 * MIB;
+    big_fw.carve = big;
     assert_int_equal(board_layout(&big_fw, 2 * MIB, &l, err, sizeof(err)), -EINVAL);
+    assert_non_null(strstr(err, "big-fw"));
+}
+
+/* A PC-style low window: RAM, a hole that is not RAM, firmware, RAM. */
+static void test_layout_carve_holes(void **state)
+{
+    (void)state;
+    static const struct mem_region pc_carve[] = {
+        {"vga-hole", REGION_RESERVED, 0xA0000, 0x40000},
+        {"bios", REGION_FIRMWARE, 0xE0000, 0x20000},
+    };
+    struct board b = pc_like;
+    b.carve = pc_carve;
+    b.ncarve = 2;
+    struct region_list l;
+    char err[200];
+    assert_int_equal(board_layout(&b, 128 * MIB, &l, err, sizeof(err)), 0);
+    assert_int_equal(l.n, 5); /* ram, hole, bios, ram, testdev */
+    assert_int_equal(l.r[0].kind, REGION_RAM);
+    assert_int_equal(l.r[0].size, 0xA0000);
+    assert_int_equal(l.r[1].kind, REGION_RESERVED);
+    assert_int_equal(l.r[2].kind, REGION_FIRMWARE);
+    assert_int_equal(l.r[3].base, MIB);
+    assert_int_equal(l.r[3].size, 127 * MIB);
+    struct e820_entry e[8];
+    assert_int_equal(region_list_e820(&l, e, 8), 3); /* hole and bios merge as reserved */
+    assert_int_equal(e[1].addr, 0xA0000);
+    assert_int_equal(e[1].size, 0x60000);
 }
 
 static void test_gmem_slots(void **state)
@@ -159,9 +190,9 @@ static void test_gmem_slots(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_region_overlaps), cmocka_unit_test(test_e820),
-        cmocka_unit_test(test_layout_above_4g), cmocka_unit_test(test_layout_refusals),
-        cmocka_unit_test(test_gmem_slots),
+        cmocka_unit_test(test_region_overlaps),    cmocka_unit_test(test_e820),
+        cmocka_unit_test(test_layout_above_4g),    cmocka_unit_test(test_layout_refusals),
+        cmocka_unit_test(test_layout_carve_holes), cmocka_unit_test(test_gmem_slots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,7 +86,8 @@ static void test_disarm_and_partial(void **state)
     (void)state;
     struct vm *vm = new_vm();
     struct fire_log log = {0};
-    struct tstate a = {.log = &log, .id = 1}, b = {.log = &log, .id = 2}, c = {.log = &log, .id = 3};
+    struct tstate a = {.log = &log, .id = 1}, b = {.log = &log, .id = 2},
+                  c = {.log = &log, .id = 3};
     assert_int_equal(vtimer_register(vm, &a.t, "a", fire, NULL, &a), 0);
     assert_int_equal(vtimer_register(vm, &b.t, "b", fire, NULL, &b), 0);
     assert_int_equal(vtimer_register(vm, &c.t, "c", fire, NULL, &c), 0);

@@ -2,6 +2,10 @@
 #include "arch/s390x/s390x.h"
 #include "softkvm/board.h"
 
+static const struct mem_region s390_carve[] = {
+    {"boot-area", REGION_FIRMWARE, 0, S390_BOOT_END},
+};
+
 static const struct mem_region s390_fixed[] = {
     {"test-device", REGION_MMIO, S390_TESTDEV, SKVM_PAGE_SIZE},
     {"virtio-console", REGION_MMIO, S390_VCON_BASE, SKVM_PAGE_SIZE},
@@ -17,8 +21,8 @@ static const struct board s390_board = {
     .name = "softkvm",
     .desc = "softkvm's s390x machine: lowcore, test device, virtio console on DIAGNOSE 0x500",
     .ram_low_max = S390_TESTDEV,
-    .firmware_base = 0,
-    .firmware_size = S390_BOOT_END,
+    .carve = s390_carve,
+    .ncarve = 1,
     .fixed = s390_fixed,
     .nfixed = sizeof(s390_fixed) / sizeof(s390_fixed[0]),
     .devices = s390_devices,

@@ -4,6 +4,10 @@
 
 #define GIB (1ULL << 30)
 
+static const struct mem_region softkvm_carve[] = {
+    {"boot-area", REGION_FIRMWARE, 0, X86_BOOT_END},
+};
+
 static const struct mem_region softkvm_fixed[] = {
     {"test-device", REGION_MMIO, X86_TESTDEV, SKVM_PAGE_SIZE},
     {"lapic", REGION_MMIO, LAPIC_BASE, SKVM_PAGE_SIZE},
@@ -24,8 +28,8 @@ static const struct board softkvm_board = {
     .ram_low_max = 3 * GIB,
     .ram_high_base = 4 * GIB,
     .ram_start = 0,
-    .firmware_base = 0,
-    .firmware_size = X86_BOOT_END,
+    .carve = softkvm_carve,
+    .ncarve = 1,
     .fixed = softkvm_fixed,
     .nfixed = sizeof(softkvm_fixed) / sizeof(softkvm_fixed[0]),
     .devices = softkvm_devices,
