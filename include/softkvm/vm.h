@@ -21,20 +21,35 @@ struct vtimer;
 
 enum cpu_vendor { VENDOR_INTEL = 0, VENDOR_AMD = 1 };
 
+/* How the kernel is entered (x86: its boot protocol). */
+enum boot_protocol {
+    BOOT_AUTO = 0,  /* detect from the file (docs/platform.md: the order) */
+    BOOT_NATIVE,    /* softkvm's own contract: an ELF entered in the arch's native mode */
+    BOOT_MULTIBOOT, /* multiboot v1: 32-bit protected mode, EAX = 0x2BADB002, EBX = info */
+    BOOT_PVH,       /* PVH: 32-bit protected mode, EBX = hvm_start_info */
+};
+
 /* Everything the CLI (or a test) decides about a VM before it exists. */
 struct vm_config {
-    uint64_t ram_mib;          /* guest RAM in MiB */
-    const char *board;         /* board (machine) name; NULL: the arch's default board */
-    unsigned ncpus;            /* vCPUs, 1 .. SKVM_MAX_VCPUS */
-    enum cpu_vendor vendor;    /* x86: which hypercall instruction is native */
-    bool hypercall_patching;   /* x86: patch the foreign instruction (KVM's default quirk) */
-    const char *trace_path;    /* NULL: no trace */
-    const char *cpu_model;     /* arch-specific CPU model name, NULL for the default */
-    const char *hcall_style;   /* hypercall style (PowerPC: "pr", "hv"), NULL for the default */
-    FILE *console;             /* where guest console output goes (stdout in the CLI) */
-    bool enforce_pv_features;  /* KVM_CAP_ENFORCE_PV_FEATURE_CPUID: hidden feature = -ENOSYS */
-    uint64_t hide_pv_features; /* KVM_FEATURE_* bits not to advertise */
-    bool engine_api_only;      /* never touch the engine's CPU state directly (x86 fast path) */
+    enum boot_protocol boot; /* BOOT_AUTO unless forced */
+    const char *kernel_name; /* the kernel file's name (multiboot puts it in the cmdline) */
+    const char *cmdline;     /* the kernel command line (`--append`), NULL: empty */
+    const uint8_t *initrd;   /* `--initrd` contents (module 0 / initrd), NULL: none */
+    uint64_t initrd_len;
+    const char *initrd_name;
+    const char *const *devices; /* extra `-device` specs, NULL-terminated (NULL: none) */
+    uint64_t ram_mib;           /* guest RAM in MiB */
+    const char *board;          /* board (machine) name; NULL: the arch's default board */
+    unsigned ncpus;             /* vCPUs, 1 .. SKVM_MAX_VCPUS */
+    enum cpu_vendor vendor;     /* x86: which hypercall instruction is native */
+    bool hypercall_patching;    /* x86: patch the foreign instruction (KVM's default quirk) */
+    const char *trace_path;     /* NULL: no trace */
+    const char *cpu_model;      /* arch-specific CPU model name, NULL for the default */
+    const char *hcall_style;    /* hypercall style (PowerPC: "pr", "hv"), NULL for the default */
+    FILE *console;              /* where guest console output goes (stdout in the CLI) */
+    bool enforce_pv_features;   /* KVM_CAP_ENFORCE_PV_FEATURE_CPUID: hidden feature = -ENOSYS */
+    uint64_t hide_pv_features;  /* KVM_FEATURE_* bits not to advertise */
+    bool engine_api_only;       /* never touch the engine's CPU state directly (x86 fast path) */
 };
 
 /* Why a vCPU came out of the engine. Hooks only record one of these and stop the engine. */
@@ -142,6 +157,8 @@ struct vm {
     struct vclock vclock;
     struct vm_outcome outcome;
     uint64_t entry;             /* kernel entry point from the ELF */
+    enum boot_protocol boot;    /* the protocol the kernel is entered by (never BOOT_AUTO) */
+    uint64_t image_end;         /* guest-physical end of the highest loaded segment */
     bool elf64;                 /* the kernel's ELF class */
     void *arch_state;           /* VM-wide arch state, owned by the backend */
     struct device *device_list; /* device instances, in creation order (device.h) */

@@ -127,6 +127,10 @@ int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_conf
     rc = arch->init(vm, err, errlen);
     if (rc == 0)
         rc = board_create_devices(vm->board, vm, err, errlen);
+    for (unsigned i = 0; rc == 0 && cfg->devices != NULL && cfg->devices[i] != NULL; i++)
+        rc = device_create(vm, cfg->devices[i], err, errlen);
+    if (rc == -ENOENT || rc == -EEXIST)
+        rc = -EINVAL; /* a -device the user must change */
     if (rc != 0) {
         vm_destroy(vm);
         return rc;

@@ -127,9 +127,11 @@ case_m_space() { expect_error 64 "-m needs a whole number" "$SOFTKVM" run -m " 1
 # Unusable kernels (65).
 case_empty_file() {
     : >"$WORK/empty.elf"
-    expect_error 65 "not an ELF file" "$SOFTKVM" run "$WORK/empty.elf"
+    expect_error 65 "not an ELF file and no multiboot header: softkvm boots ELF kernels (native or PVH) and multiboot v1 kernels" "$SOFTKVM" run "$WORK/empty.elf"
 }
-case_not_elf() { expect_error 65 "not an ELF file" "$SOFTKVM" run "$FIX/text.txt"; }
+case_not_elf() {
+    expect_error 65 "not an ELF file and no multiboot header" "$SOFTKVM" run "$FIX/text.txt"
+}
 case_truncated_elf() { expect_error 65 "truncated ELF" "$SOFTKVM" run "$FIX/truncated.elf"; }
 case_aarch64_elf() {
     expect_error 65 "AArch64 (machine 183, 64-bit, little-endian) is not supported" \
