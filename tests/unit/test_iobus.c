@@ -204,6 +204,7 @@ static void test_write_only_device_read(void **state)
     assert_true(iobus_write(NULL, &bus, 0x502, 1, 7));
     assert_int_equal(a.last_off, 2);
     assert_int_equal(a.last_val, 7);
+    iobus_release(&bus);
 }
 
 int main(void)
