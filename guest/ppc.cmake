@@ -28,6 +28,7 @@ set(SOFTKVM_PPC_SDK_SOURCES
     ${_skvm_ppc_dir}/fdt.c ${_skvm_ppc_dir}/paravirt.c ${_skvm_ppc_dir}/console.c
     ${_skvm_ppc_dir}/user.c
     ${_skvm_ppc_root}/guest/common/printf.c ${_skvm_ppc_root}/guest/common/runtime.c
+    ${_skvm_ppc_root}/guest/common/testdev.c
     ${_skvm_ppc_root}/guest/common/string.c
     CACHE INTERNAL "sources of the PowerPC guest SDK")
 set(SOFTKVM_PPC_SDK_DEPENDS

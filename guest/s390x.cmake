@@ -45,6 +45,7 @@ set(SOFTKVM_S390X_GUEST_LDFLAGS
 set(_skvm_s390x_sdk_sources
   ${_skvm_s390x_root}/guest/common/printf.c
   ${_skvm_s390x_root}/guest/common/runtime.c
+  ${_skvm_s390x_root}/guest/common/testdev.c
   ${_skvm_s390x_root}/guest/common/string.c
   ${_skvm_s390x_root}/guest/s390x/crt0.S
   ${_skvm_s390x_root}/guest/s390x/isr.S

@@ -1,24 +1,7 @@
-/* Guest runtime: boot-info pointer, test-device exit and console, and self-check accounting. */
+/* Guest runtime: boot-info pointer and self-check accounting (the exit is testdev.c's, or pc's). */
 #include "guest/softkvm_guest.h"
 
 const struct skvm_boot_info *skvm_boot;
-
-static volatile uint8_t *testdev(void)
-{
-    return (volatile uint8_t *)SKVM_TESTDEV_BASE;
-}
-
-void guest_exit(int status)
-{
-    *(volatile uint32_t *)(testdev() + SKVM_TESTDEV_EXIT) = (uint32_t)status;
-    for (;;)
-        __asm__ volatile("" ::: "memory");
-}
-
-void testdev_putc(char c)
-{
-    *(volatile uint8_t *)(testdev() + SKVM_TESTDEV_CONSOLE) = (uint8_t)c;
-}
 
 static const char *test_name = "test";
 static unsigned test_checks, test_failed;

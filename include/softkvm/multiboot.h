@@ -45,13 +45,13 @@ int pvh_find_entry(const uint8_t *buf, uint64_t len, uint64_t *entry);
 
 /* What a boot information block says about the machine and what was loaded. */
 struct boot_info_params {
-    uint32_t base;                   /* guest-physical address the block will be written at */
-    const struct e820_entry *e820;   /* the memory map */
+    uint32_t base;                 /* guest-physical address the block will be written at */
+    const struct e820_entry *e820; /* the memory map */
     unsigned ne820;
-    const char *cmdline;             /* the kernel's command line (NUL-terminated) */
+    const char *cmdline;               /* the kernel's command line (NUL-terminated) */
     uint32_t module_start, module_end; /* one module ([start, end)), or end == 0 for none */
-    const char *module_string;       /* its string (NUL-terminated) */
-    uint64_t rsdp;                   /* PVH: the ACPI RSDP's address, 0 for none */
+    const char *module_string;         /* its string (NUL-terminated) */
+    uint64_t rsdp;                     /* PVH: the ACPI RSDP's address, 0 for none */
 };
 
 /* Build a multiboot v1 information structure (flags: mem, cmdline, mods, mmap, loader name)

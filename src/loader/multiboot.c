@@ -76,8 +76,8 @@ static int aout_image(uint64_t len, const struct multiboot_header *h, struct elf
         return -ENOEXEC;
     }
     uint64_t file_off = h->offset - (h->header_addr - h->load_addr);
-    uint64_t filesz = h->load_end_addr != 0 ? (uint64_t)h->load_end_addr - h->load_addr
-                                             : len - file_off;
+    uint64_t filesz =
+        h->load_end_addr != 0 ? (uint64_t)h->load_end_addr - h->load_addr : len - file_off;
     if (h->load_end_addr != 0 && h->load_end_addr < h->load_addr) {
         snprintf(err, errlen, "multiboot load_end_addr 0x%x is below load_addr 0x%x",
                  h->load_end_addr, h->load_addr);
@@ -134,7 +134,8 @@ static int note_entry(const uint8_t *p, uint64_t n, bool is64, uint64_t *entry)
     uint64_t at = 0;
     while (n - at >= 12) {
         uint32_t namesz = le32(p + at), descsz = le32(p + at + 4), type = le32(p + at + 8);
-        uint64_t name_pad = ((uint64_t)namesz + 3) & ~3ULL, desc_pad = ((uint64_t)descsz + 3) & ~3ULL;
+        uint64_t name_pad = ((uint64_t)namesz + 3) & ~3ULL,
+                 desc_pad = ((uint64_t)descsz + 3) & ~3ULL;
         if (name_pad > n - at - 12 || desc_pad > n - at - 12 - name_pad)
             return 0;
         const uint8_t *name = p + at + 12, *desc = name + name_pad;

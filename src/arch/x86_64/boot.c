@@ -162,6 +162,8 @@ static int write_boot_info(struct vm *vm)
 
 int x86_boot(struct vm *vm, char *err, size_t errlen)
 {
+    if (vm->boot != BOOT_NATIVE || strcmp(vm->board->name, "softkvm") != 0)
+        return x86_boot_pc(vm, err, errlen);
     struct pt_alloc a = {&vm->mem, X86_PT_BASE};
     gpa_t pml4 = pt_page(&a);
     int rc = 0;

@@ -18,6 +18,15 @@
 #define X86_AP_STUB   0x4000ULL /* AP startup stub (real-mode entry after SIPI) and its stack */
 #define X86_AP_PT     0x5000ULL /* the stub page tables: PML4, PDPT, PD (0x5000-0x7FFF) */
 
+/* The pc board's firmware region (the BIOS area) and what softkvm keeps there (boot_pc.c). */
+#define X86_PC_FW       0xE0000ULL
+#define X86_PC_FW_GDT   0xF0000ULL  /* 0x08 32-bit code, 0x10 data, 0x18 64-bit code */
+#define X86_PC_FW_STUB  0xF0100ULL  /* boot32_stub.S */
+#define X86_PC_FW_PML4  0xF1000ULL  /* PML4, PDPT, PD: the stub's identity map of the first 2 MiB */
+#define X86_PC_FW_STACK 0xFF000ULL  /* top of the stub's stack */
+#define X86_PC_INFO_MIN 0x100000ULL /* boot information goes at or above 1 MiB, after the kernel   \
+                                     */
+
 #define X86_SEL_CODE64 0x08
 #define X86_SEL_DATA   0x10
 #define X86_SEL_CODE32 0x18
@@ -187,6 +196,10 @@ void x86_cpuid_install(struct vm *vm);
 
 /* Build page tables, GDT, boot info, and set the entry registers. */
 int x86_boot(struct vm *vm, char *err, size_t errlen);
+
+/* The pc board's boot: firmware stub, multiboot or PVH information, the module, entry state in
+ * 32-bit protected mode. Returns 0 or a negative errno with one line in err. */
+int x86_boot_pc(struct vm *vm, char *err, size_t errlen);
 
 /* Register the KVM x86 hypercall table. */
 int x86_hypercalls_init(struct vm *vm);
