@@ -8,11 +8,11 @@
 #include "softkvm/boot_info.h"
 #include "softkvm/multiboot.h"
 
-#define PTE_P  1ULL
-#define PTE_W  2ULL
-#define PTE_A  0x20ULL
-#define PTE_D  0x40ULL
-#define PTE_PS 0x80ULL
+#define PTE_P    1ULL
+#define PTE_W    2ULL
+#define PTE_A    0x20ULL
+#define PTE_D    0x40ULL
+#define PTE_PS   0x80ULL
 #define INFO_CAP (64u * 1024)
 
 extern const uint8_t x86_boot32_stub[], x86_boot32_stub_end[];
@@ -27,10 +27,9 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 static int write_firmware(struct vm *vm)
 {
     static const uint64_t gdt[] = {
-        0,
-        0x00CF9A000000FFFFULL, /* 0x08: flat 32-bit code */
-        0x00CF92000000FFFFULL, /* 0x10: flat 32-bit data */
-        0x00AF9A000000FFFFULL, /* 0x18: 64-bit code */
+        0, 0x00CF9A000000FFFFULL, /* 0x08: flat 32-bit code */
+        0x00CF92000000FFFFULL,    /* 0x10: flat 32-bit data */
+        0x00AF9A000000FFFFULL,    /* 0x18: 64-bit code */
     };
     struct gmem *m = &vm->mem;
     int rc = 0;
@@ -38,9 +37,11 @@ static int write_firmware(struct vm *vm)
         rc = gmem_write_le64(m, X86_PC_FW_GDT + 8 * i, gdt[i]);
     size_t stub_len = (size_t)(x86_boot32_stub_end - x86_boot32_stub);
     rc = rc ?: gmem_write(m, X86_PC_FW_STUB, x86_boot32_stub, stub_len);
-    rc = rc ?: gmem_write_le64(m, X86_PC_FW_PML4, (X86_PC_FW_PML4 + 0x1000) | PTE_P | PTE_W | PTE_A);
-    rc = rc ?: gmem_write_le64(m, X86_PC_FW_PML4 + 0x1000,
-                               (X86_PC_FW_PML4 + 0x2000) | PTE_P | PTE_W | PTE_A);
+    rc =
+        rc ?: gmem_write_le64(m, X86_PC_FW_PML4, (X86_PC_FW_PML4 + 0x1000) | PTE_P | PTE_W | PTE_A);
+    rc = rc
+             ?: gmem_write_le64(m, X86_PC_FW_PML4 + 0x1000,
+                                (X86_PC_FW_PML4 + 0x2000) | PTE_P | PTE_W | PTE_A);
     rc = rc ?: gmem_write_le64(m, X86_PC_FW_PML4 + 0x2000, PTE_P | PTE_W | PTE_A | PTE_D | PTE_PS);
     return rc;
 }
@@ -50,8 +51,8 @@ static int write_firmware(struct vm *vm)
 static int write_boot_info(struct vm *vm, uint64_t *info, char *err, size_t errlen)
 {
     const struct vm_config *c = &vm->cfg;
-    uint64_t at = align_up(vm->image_end > X86_PC_INFO_MIN ? vm->image_end : X86_PC_INFO_MIN,
-                           SKVM_PAGE_SIZE);
+    uint64_t at =
+        align_up(vm->image_end > X86_PC_INFO_MIN ? vm->image_end : X86_PC_INFO_MIN, SKVM_PAGE_SIZE);
     struct boot_info_params p = {0};
     struct e820_entry e820[SKVM_MEM_MAP_MAX];
     int n = region_list_e820(&vm->regions, e820, SKVM_MEM_MAP_MAX);
@@ -62,7 +63,8 @@ static int write_boot_info(struct vm *vm, uint64_t *info, char *err, size_t errl
     p.e820 = e820;
     p.ne820 = (unsigned)n;
     if (c->initrd != NULL) {
-        if (gmem_write(&vm->mem, at, c->initrd, c->initrd_len) != 0 || at + c->initrd_len > UINT32_MAX) {
+        if (gmem_write(&vm->mem, at, c->initrd, c->initrd_len) != 0 ||
+            at + c->initrd_len > UINT32_MAX) {
             snprintf(err, errlen,
                      "the initrd (%llu bytes) does not fit in guest RAM after the kernel; give "
                      "more RAM with -m",
@@ -94,8 +96,9 @@ static int write_boot_info(struct vm *vm, uint64_t *info, char *err, size_t errl
     p.base = (uint32_t)at;
     long used = vm->boot == BOOT_MULTIBOOT ? multiboot_build_info(buf, INFO_CAP, &p)
                                            : pvh_build_start_info(buf, INFO_CAP, &p);
-    int rc = used < 0 || at + (uint64_t)used > UINT32_MAX ? -ENOSPC
-                                                          : gmem_write(&vm->mem, at, buf, (uint64_t)used);
+    int rc = used < 0 || at + (uint64_t)used > UINT32_MAX
+                 ? -ENOSPC
+                 : gmem_write(&vm->mem, at, buf, (uint64_t)used);
     free(cmdline);
     free(buf);
     if (rc != 0) {
@@ -143,7 +146,7 @@ int x86_boot_pc(struct vm *vm, char *err, size_t errlen)
     uc_err e = uc_reg_write(uc, UC_X86_REG_GDTR, &gdtr);
     if (e == UC_ERR_OK)
         e = uc_reg_write(uc, UC_X86_REG_IDTR, &idtr);
-    static const int ids[] = {UC_X86_REG_RIP, UC_X86_REG_RSP, UC_X86_REG_RDX, UC_X86_REG_RBX,
+    static const int ids[] = {UC_X86_REG_RIP, UC_X86_REG_RSP, UC_X86_REG_RDX,   UC_X86_REG_RBX,
                               UC_X86_REG_RDI, UC_X86_REG_RSI, UC_X86_REG_RFLAGS};
     void *const vals[] = {&rip, &rsp, &rdx, &rbx, &rdi, &rsi, &rflags};
     if (e == UC_ERR_OK)

@@ -20,12 +20,13 @@
 
 /* The pc board's firmware region (the BIOS area) and what softkvm keeps there (boot_pc.c). */
 #define X86_PC_FW       0xE0000ULL
-#define X86_PC_FW_GDT   0xF0000ULL  /* 0x08 32-bit code, 0x10 data, 0x18 64-bit code */
-#define X86_PC_FW_STUB  0xF0100ULL  /* boot32_stub.S */
-#define X86_PC_FW_PML4  0xF1000ULL  /* PML4, PDPT, PD: the stub's identity map of the first 2 MiB */
-#define X86_PC_FW_STACK 0xFF000ULL  /* top of the stub's stack */
-#define X86_PC_INFO_MIN 0x100000ULL /* boot information goes at or above 1 MiB, after the kernel   \
-                                     */
+#define X86_PC_FW_GDT   0xF0000ULL /* 0x08 32-bit code, 0x10 data, 0x18 64-bit code */
+#define X86_PC_FW_STUB  0xF0100ULL /* boot32_stub.S */
+#define X86_PC_FW_PML4  0xF1000ULL /* PML4, PDPT, PD: the stub's identity map of the first 2 MiB */
+#define X86_PC_FW_STACK 0xFF000ULL /* top of the stub's stack */
+#define X86_PC_INFO_MIN                                                                            \
+    0x100000ULL /* boot information goes at or above 1 MiB, after the kernel                       \
+                 */
 
 #define X86_SEL_CODE64 0x08
 #define X86_SEL_DATA   0x10

@@ -91,8 +91,7 @@ static void check_pvh(const struct hvm_start_info *si)
     EXPECT_EQ(si->version >= 1, 1);
     const char *cmdline = (const char *)(uintptr_t)si->cmdline_paddr;
     CHECK(find(cmdline, "token=42") != 0);
-    const struct hvm_memmap_entry *m =
-        (const struct hvm_memmap_entry *)(uintptr_t)si->memmap_paddr;
+    const struct hvm_memmap_entry *m = (const struct hvm_memmap_entry *)(uintptr_t)si->memmap_paddr;
     unsigned ram_at_1m = 0;
     for (uint32_t i = 0; i < si->memmap_entries; i++)
         if (m[i].type == 1 && m[i].addr == MIB && m[i].size == 63 * MIB)
