@@ -86,6 +86,7 @@ int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_conf
         vm->cfg.console = stdout;
     vm->arch = arch;
     vm->ncpus = cfg->ncpus;
+    vm->boot = cfg->boot == BOOT_AUTO ? BOOT_NATIVE : cfg->boot; /* the loader may say more */
     vm->vclock.deadline = UINT64_MAX;
     vm->vcpus = calloc(cfg->ncpus, sizeof(*vm->vcpus));
     if (vm->vcpus == NULL) {
