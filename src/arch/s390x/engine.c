@@ -54,10 +54,13 @@ static int s390_init(struct vm *vm, char *err, size_t errlen)
     uc_ctl_exits_enable(vm->uc);
     uc_hook h;
     if (uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, vm, 1, 0) != UC_ERR_OK ||
-        uc_context_alloc(vm->uc, &s->ctx) != UC_ERR_OK || s390_traps_init(vm) != 0) {
+        uc_context_alloc(vm->uc, &s->ctx) != UC_ERR_OK) {
         snprintf(err, errlen, "Unicorn refused an s390x hook");
         return -ENOTSUP;
     }
+    rc = s390_traps_init(vm, err, errlen);
+    if (rc != 0)
+        return rc;
     struct s390_vcpu *sv = calloc(1, sizeof(*sv));
     if (sv == NULL) {
         snprintf(err, errlen, "out of host memory for vCPU state");
@@ -111,7 +114,7 @@ static void s390_classify(struct vcpu *v, int err)
 
 static void s390_handle_exit(struct vcpu *v)
 {
-    struct s390_vcpu *sv = v->arch;
+    struct s390_vm *s = v->vm->arch_state;
     switch (v->exit.kind) {
     case EXIT_HYPERCALL:
         s390_handle_diag(v);
@@ -120,8 +123,8 @@ static void s390_handle_exit(struct vcpu *v)
         s390_handle_interruption(v);
         break;
     case EXIT_ARCH:
-        if (sv->why == S390_EXIT_NEW_SITES)
-            s390_traps_new_sites(v);
+        if (s->traps.pending)
+            insn_traps_handle_pending(&s->traps, v);
         break;
     default:
         break;
@@ -143,7 +146,7 @@ static void s390_destroy(struct vm *vm)
         vm->vcpus[i].arch = NULL;
     }
     if (s != NULL) {
-        s390_traps_release(vm);
+        insn_traps_release(&s->traps);
         if (s->ctx != NULL)
             uc_context_free(s->ctx);
         free(s);

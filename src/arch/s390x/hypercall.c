@@ -51,9 +51,9 @@ void s390_handle_diag(struct vcpu *v)
     uint64_t pc = v->exit.pc;
     uint8_t b[4];
     struct s390_diag d;
-    if (s390_read_code(vm, pc, b, sizeof(b)) != 0 || !s390_diag_decode(b, &d)) {
+    if (insn_trap_read_code(vm, pc, b, sizeof(b)) != 0 || !s390_diag_decode(b, &d)) {
         /* The guest replaced the DIAGNOSE: stop trapping the address and run what is there. */
-        s390_traps_forget(vm, pc);
+        insn_traps_forget(&((struct s390_vm *)vm->arch_state)->traps, pc);
         v->exit.kind = EXIT_ARCH;
         return;
     }

@@ -37,15 +37,7 @@ struct s390_ctx_layout {
 struct s390_vm {
     struct s390_ctx_layout lay;
     uc_context *ctx;         /* scratch: hidden state is read from a saved copy */
-    struct s390_sites sites; /* trapped DIAGNOSE sites */
-    uint64_t blocks_scanned; /* translated blocks the finder decoded */
-    uint64_t sites_removed;  /* trapped addresses that no longer held a DIAGNOSE */
-};
-
-/* What an EXIT_ARCH exit of this backend was. */
-enum s390_arch_exit {
-    S390_EXIT_NONE = 0,
-    S390_EXIT_NEW_SITES, /* a newly translated block holds an untrapped DIAGNOSE */
+    struct insn_traps traps; /* trapped DIAGNOSE sites (the core's instruction traps) */
 };
 
 /* Pointers into the engine's live CPU state (livestate.c); regs is NULL when it was not found. */
@@ -62,12 +54,10 @@ int s390_live_find(uc_engine *uc, const struct s390_ctx_layout *lay, struct s390
 
 struct s390_vcpu {
     struct s390_live live; /* the DIAGNOSE fast path's registers */
-    enum s390_arch_exit why;
-    uint64_t block_pc, block_size; /* S390_EXIT_NEW_SITES: the block, not yet run */
-    uint64_t pgm_new_addr;         /* address the last program interruption went to */
-    uint64_t pgm_progress;         /* progress marker at that delivery */
-    unsigned pgm_stuck;            /* deliveries in a row at the new PSW with no progress */
-    unsigned pgm_quiet;            /* deliveries in a row with no other exit or I/O */
+    uint64_t pgm_new_addr; /* address the last program interruption went to */
+    uint64_t pgm_progress; /* progress marker at that delivery */
+    unsigned pgm_stuck;    /* deliveries in a row at the new PSW with no progress */
+    unsigned pgm_quiet;    /* deliveries in a row with no other exit or I/O */
 };
 
 /* ctxlayout.c: find the hidden-state offsets on a throwaway engine. Returns 0, or -ENOTSUP with
@@ -80,17 +70,11 @@ void s390_ctx_snapshot(struct vm *vm);
 uint32_t s390_ctx_u32(const struct vm *vm, size_t off);
 uint64_t s390_ctx_u64(const struct vm *vm, size_t off);
 
-/* traps.c: the call-site finder's engine side. */
-int s390_traps_init(struct vm *vm);
-void s390_traps_release(struct vm *vm);
+/* traps.c: start trapping DIAGNOSE sites (the core's instruction traps in s390_vm.traps, each
+ * site recording EXIT_HYPERCALL). 0 or a negative errno with one line in err. */
+int s390_traps_init(struct vm *vm, char *err, size_t errlen);
 /* Run two instructions so that the engine reports every later translation (see traps.c). */
 int s390_traps_prime(struct vm *vm);
-/* S390_EXIT_NEW_SITES: trap the block's new sites and drop its translation. */
-void s390_traps_new_sites(struct vcpu *v);
-/* The site at addr holds no DIAGNOSE any more: stop trapping it. */
-void s390_traps_forget(struct vm *vm, uint64_t addr);
-/* Read len bytes of code at logical address addr (through the CPU's translation). 0 or -EFAULT. */
-int s390_read_code(struct vm *vm, uint64_t addr, uint8_t *buf, size_t len);
 
 /* hypercall.c: the DIAGNOSE exit at v->exit.pc. */
 void s390_handle_diag(struct vcpu *v);
