@@ -1,10 +1,11 @@
 # softkvm: the two commands (make run, make test) and their parts. The build itself is CMake.
 BUILD ?= build/release
 ASAN_BUILD ?= build/asan
+TSAN_BUILD ?= build/tsan
 JOBS ?= $(shell nproc)
 STAMP := build/deps/unicorn-2.1.4.stamp
 
-.PHONY: all setup build run test test-asan test-release bench format format-check clean
+.PHONY: all setup build run test test-asan test-tsan test-release bench format format-check clean
 
 all: build
 
@@ -33,6 +34,14 @@ test-asan: $(STAMP)
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j$(JOBS)
 
+# Two VMs on two threads under ThreadSanitizer (tests/threads; Unicorn's own races suppressed by
+# tests/threads/tsan.supp). Only what that test needs is built.
+test-tsan: $(STAMP)
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSOFTKVM_TSAN=ON >/dev/null
+	cmake --build $(TSAN_BUILD) -j$(JOBS) --target two_vms guest_x86_64_smp_kick \
+	  guest_x86_64_hypercall_regs guest_ppc_magic_page guest_ppc64_hypercall guest_s390x_diag_copied
+	cd $(TSAN_BUILD) && ctest --output-on-failure -L threads
+
 bench: build
 	$(BUILD)/bench/softkvm-bench
 
@@ -45,4 +54,4 @@ format-check:
 	  echo "format-check: run 'make format'"; exit 1; fi; echo "format-check: ok"
 
 clean:
-	rm -rf build/release build/asan build/debug
+	rm -rf build/release build/asan build/tsan build/debug

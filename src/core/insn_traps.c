@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "softkvm/trace.h"
+#include "softkvm/engine_check.h"
 
 /* Sites looked at per translated block inside the translator; more means "stop and look". */
 #define SCAN_MAX 64
@@ -170,7 +171,7 @@ void insn_traps_handle_pending(struct insn_traps *t, struct vcpu *v)
         const struct insn_trap_site site = {f->addr, (uintptr_t)h, f->len, f->kind};
         int rc = insn_trap_set_add(&t->sites, &site);
         if (rc != 0) {
-            uc_hook_del(vm->uc, h);
+            ENGINE_OK(vm, uc_hook_del(vm->uc, h));
             vm_stop(vm, OUTCOME_HOST_ERROR, 0,
                     "cannot trap the %s at 0x%llx: %s (at most %d sites)", t->cfg.what,
                     (unsigned long long)f->addr, rc == -ENOSPC ? "too many sites" : "no memory",

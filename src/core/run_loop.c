@@ -6,6 +6,7 @@
 #include "softkvm/timer.h"
 #include "softkvm/trace.h"
 #include "softkvm/vm.h"
+#include "softkvm/engine_check.h"
 
 /* The next vCPU to run after the current one, in id order; NULL when none can run. */
 static struct vcpu *sched_next(struct vm *vm)
@@ -53,7 +54,7 @@ static bool vcpu_load(struct vm *vm, struct vcpu *v)
     if (v->ctx != NULL && uc_context_restore(vm->uc, v->ctx) != UC_ERR_OK)
         return false;
     if (vm->running != NULL)
-        uc_ctl_flush_tlb(vm->uc); /* vCPUs may use different page tables */
+        ENGINE_OK(vm, uc_ctl_flush_tlb(vm->uc)); /* vCPUs may use different page tables */
     vm->running = v;
     return true;
 }

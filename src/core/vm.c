@@ -9,6 +9,7 @@
 #include "softkvm/arch.h"
 #include "softkvm/device.h"
 #include "softkvm/trace.h"
+#include "softkvm/engine_check.h"
 
 const struct board *vm_find_board(const struct arch_ops *arch, const char *name, char *err,
                                   size_t errlen)
@@ -215,8 +216,8 @@ void vm_dump(struct vm *vm, FILE *out)
     if (vm->running != v && v->ctx != NULL) {
         /* Load the vCPU so the backend can read its registers from the engine. */
         if (vm->running != NULL && vm->running->ctx != NULL)
-            uc_context_save(vm->uc, vm->running->ctx);
-        uc_context_restore(vm->uc, v->ctx);
+            ENGINE_OK(vm, uc_context_save(vm->uc, vm->running->ctx));
+        ENGINE_OK(vm, uc_context_restore(vm->uc, v->ctx));
         vm->running = v;
     }
     vm->arch->dump_regs(v, out);

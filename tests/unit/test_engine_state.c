@@ -1,5 +1,6 @@
 /* Unit tests for the generic half of finding the engine's CPU state: the kernel-checked probe
  * and the unique-value search in a context blob. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,7 +34,7 @@ static void test_probe_read_stops_at_unmapped(void **state)
     munmap(p, 2 * 4096);
 }
 
-/* A value found once gives its offset; absent or repeated gives -1; width 4 steps by 4. */
+/* A value found once gives its offset; absent or repeated gives -ENOENT; width 4 steps by 4. */
 static void test_blob_find_unique_only(void **state)
 {
     (void)state;
@@ -41,16 +42,16 @@ static void test_blob_find_unique_only(void **state)
     uint64_t v = 0x1122334455667788ULL;
     memcpy(blob + 16, &v, 8);
     assert_int_equal(engine_blob_find(blob, sizeof(blob), v, 8), 16);
-    assert_int_equal(engine_blob_find(blob, sizeof(blob), v + 1, 8), -1);
+    assert_int_equal(engine_blob_find(blob, sizeof(blob), v + 1, 8), -ENOENT);
     memcpy(blob + 40, &v, 8);
-    assert_int_equal(engine_blob_find(blob, sizeof(blob), v, 8), -1);
+    assert_int_equal(engine_blob_find(blob, sizeof(blob), v, 8), -ENOENT);
     uint32_t w = 0xCAFEF00D;
     memcpy(blob + 12, &w, 4);
     assert_int_equal(engine_blob_find(blob, sizeof(blob), w, 4), 12);
-    assert_int_equal(engine_blob_find(blob, sizeof(blob), w, 8), -1); /* misaligned for 8 */
+    assert_int_equal(engine_blob_find(blob, sizeof(blob), w, 8), -ENOENT); /* misaligned for 8 */
 }
 
-/* A snapshot finds marks written into the registers, and only once; absent marks give -1. */
+/* A snapshot finds marks written into the registers, and only once; absent marks give -ENOENT. */
 static void test_context_snapshot(void **state)
 {
     (void)state;
@@ -61,14 +62,16 @@ static void test_context_snapshot(void **state)
     assert_int_equal(uc_reg_write(uc, UC_X86_REG_RCX, &marks[1]), UC_ERR_OK); /* regs[1] */
     uint8_t *blob = NULL;
     size_t len = 0;
-    long at = engine_context_snapshot(uc, marks, sizeof(marks), &blob, &len);
-    assert_true(at >= 0);
+    size_t at = 0;
+    assert_int_equal(engine_context_snapshot(uc, marks, sizeof(marks), &blob, &len, &at), 0);
     assert_non_null(blob);
     assert_int_equal(len, uc_context_size(uc));
     assert_memory_equal(blob + at, marks, sizeof(marks));
     free(blob);
     uint64_t absent[2] = {0x5EC0FF5E55556666ULL, 1};
-    assert_int_equal(engine_context_snapshot(uc, absent, sizeof(absent), &blob, &len), -1);
+    assert_int_equal(engine_context_snapshot(uc, absent, sizeof(absent), &blob, &len, &at),
+                     -ENOENT);
+    assert_int_equal(engine_context_snapshot(uc, absent, 4, &blob, &len, &at), -EINVAL);
     assert_null(blob);
     uc_close(uc);
 }

@@ -72,11 +72,16 @@ int ppc_boot(struct vm *vm, char *err, size_t errlen)
     }
     uc_engine *uc = vm->uc;
     uint64_t zero = 0;
-    for (int r = UC_PPC_REG_0; r <= UC_PPC_REG_31; r++)
-        uc_reg_write(uc, r, &zero);
+    uc_err e = UC_ERR_OK;
+    for (int r = UC_PPC_REG_0; e == UC_ERR_OK && r <= UC_PPC_REG_31; r++)
+        e = uc_reg_write(uc, r, &zero);
     static const int specials[] = {UC_PPC_REG_LR, UC_PPC_REG_CTR, UC_PPC_REG_XER, UC_PPC_REG_CR};
-    for (unsigned i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
-        uc_reg_write(uc, specials[i], &zero);
+    for (unsigned i = 0; e == UC_ERR_OK && i < sizeof(specials) / sizeof(specials[0]); i++)
+        e = uc_reg_write(uc, specials[i], &zero);
+    if (e != UC_ERR_OK) {
+        snprintf(err, errlen, "Unicorn refused the PowerPC boot state: %s", uc_strerror(e));
+        return -ENOTSUP;
+    }
     ppc_set(vm, UC_PPC_REG_1, PPC_STACK_TOP); /* the back chain word there is 0 */
     ppc_set(vm, UC_PPC_REG_3, PPC_FDT);
     ppc_set(vm, UC_PPC_REG_6, PPC_EPAPR_MAGIC);

@@ -28,6 +28,16 @@ static long find_change(const uint8_t *x, const uint8_t *y, size_t len, uint64_t
     return found;
 }
 
+/* Whether a step of the calibration went through; if not, one line in err. */
+static bool engine_step(uc_err e, char *err, size_t errlen)
+{
+    if (e == UC_ERR_OK)
+        return true;
+    snprintf(err, errlen, "the engine refused a step of the ppc64 context calibration: %s",
+             uc_strerror(e));
+    return false;
+}
+
 int ppc64_ctx_patch(struct vm *vm, char *err, size_t errlen)
 {
     struct ppc_vm *pvm = ppc_vm_of(vm);
@@ -43,13 +53,20 @@ int ppc64_ctx_patch(struct vm *vm, char *err, size_t errlen)
     const uint8_t *b = (const uint8_t *)ctx; /* the header and the CPU state after it */
     /* MSR: two values through the API, one field that follows them. */
     uint64_t m1 = MSR_SF | MSR_ME, m2 = MSR_SF, f0 = 0, f1 = 0xF0;
-    uc_reg_write(uc, UC_PPC_REG_MSR, &m1);
-    uc_reg_write(uc, UC_PPC_REG_FPSCR, &f0);
-    uc_context_save(uc, ctx);
+    if (!engine_step(uc_reg_write(uc, UC_PPC_REG_MSR, &m1), err, errlen))
+        goto out;
+    if (!engine_step(uc_reg_write(uc, UC_PPC_REG_FPSCR, &f0), err, errlen))
+        goto out;
+    if (!engine_step(uc_context_save(uc, ctx), err, errlen))
+        goto out;
     memcpy(a, b, len);
-    uc_reg_write(uc, UC_PPC_REG_MSR, &m2);
-    uc_reg_write(uc, UC_PPC_REG_FPSCR, &f1); /* FPSCR enable bits: stored as written */
-    uc_context_save(uc, ctx);
+    if (!engine_step(uc_reg_write(uc, UC_PPC_REG_MSR, &m2), err, errlen))
+        goto out;
+    if (!engine_step(uc_reg_write(uc, UC_PPC_REG_FPSCR, &f1), err,
+                     errlen)) /* FPSCR enable bits: stored as written */
+        goto out;
+    if (!engine_step(uc_context_save(uc, ctx), err, errlen))
+        goto out;
     long msr_off = find_change(a, b, len, m1, m2);
     long fpscr_off = find_change(a, b, len, 0, 0xF0);
     /* QEMU's CPUPPCState: target_ulong fpscr; ppc_tb_t *tb_env; ppc_dcr_t *dcr_env;
@@ -79,12 +96,16 @@ int ppc64_ctx_patch(struct vm *vm, char *err, size_t errlen)
     uint64_t msr = m2 | MSR_HV, tbp = (uint64_t)(uintptr_t)pvm->tb_env;
     memcpy(w + msr_off, &msr, 8);
     memcpy(w + fpscr_off + 8, &tbp, 8);
-    uc_context_restore(uc, ctx);
+    if (!engine_step(uc_context_restore(uc, ctx), err, errlen))
+        goto out;
     /* Through the API again so the engine recomputes its MSR-derived flags; HV is kept. */
-    uc_reg_write(uc, UC_PPC_REG_FPSCR, &f0);
-    uc_reg_write(uc, UC_PPC_REG_MSR, &m1);
+    if (!engine_step(uc_reg_write(uc, UC_PPC_REG_FPSCR, &f0), err, errlen))
+        goto out;
+    if (!engine_step(uc_reg_write(uc, UC_PPC_REG_MSR, &m1), err, errlen))
+        goto out;
     uint64_t now = 0;
-    uc_reg_read(uc, UC_PPC_REG_MSR, &now);
+    if (!engine_step(uc_reg_read(uc, UC_PPC_REG_MSR, &now), err, errlen))
+        goto out;
     if (!(now & MSR_HV)) {
         snprintf(err, errlen, "Unicorn did not keep MSR[HV] after the context patch");
         goto out;

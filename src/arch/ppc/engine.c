@@ -6,6 +6,7 @@
 
 #include "arch/ppc/ppc.h"
 #include "softkvm/arch.h"
+#include "softkvm/engine_check.h"
 
 struct vcpu *ppc_cur(struct vm *vm)
 {
@@ -21,7 +22,8 @@ uint64_t ppc_get(struct vm *vm, int regid)
 
 void ppc_set(struct vm *vm, int regid, uint64_t v)
 {
-    uc_reg_write(vm->uc, regid, &v); /* ppc32 writes take the low 4 bytes (little-endian host) */
+    ENGINE_OK(vm, uc_reg_write(vm->uc, regid,
+                               &v)); /* ppc32 writes take the low 4 bytes (little-endian host) */
 }
 
 uint64_t ppc_resume_pc(struct vcpu *v)
@@ -54,7 +56,7 @@ static bool hook_mem_fault(uc_engine *uc, uc_mem_type type, uint64_t addr, int s
         v->exit.addr = addr;
         v->exit.access = type;
         uint64_t pc = 0;
-        uc_reg_read(uc, UC_PPC_REG_PC, &pc);
+        ENGINE_OK(v->vm, uc_reg_read(uc, UC_PPC_REG_PC, &pc));
         v->exit.pc = pc; /* the faulting instruction (Unicorn 2.1.4 keeps the PC precise here) */
     }
     return false;
@@ -108,7 +110,11 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
     int map_rc = vm_map_ram(vm, err, errlen);
     if (map_rc != 0)
         return map_rc;
-    uc_ctl_exits_enable(vm->uc); /* no `until` address: the engine runs until a hook stops it */
+    /* No `until` address: the engine runs until a hook stops it. */
+    if (uc_ctl_exits_enable(vm->uc) != UC_ERR_OK) {
+        snprintf(err, errlen, "Unicorn refused to enable exits");
+        return -ENOTSUP;
+    }
     struct ppc_vcpu *pv = calloc(1, sizeof(*pv));
     if (pv == NULL) {
         snprintf(err, errlen, "out of host memory for vCPU state");
@@ -134,8 +140,14 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
         return -ENOTSUP;
     /* Supervisor, real mode, vectors at 0 (the 7457A resets with MSR[IP] set). */
     uint64_t msr = is64 ? (MSR_SF | MSR_ME) : MSR_ME;
-    if (!vm->cfg.engine_api_only) /* else (or when not found) the register API only */
-        ppc_live_find(vm->uc, is64, msr & ~MSR_ME, msr, &pv->live);
+    if (!vm->cfg.engine_api_only) { /* else (or when not found) the register API only */
+        int lrc = ppc_live_find(vm->uc, is64, msr & ~MSR_ME, msr, &pv->live);
+        if (lrc != 0 && lrc != -ENOENT) {
+            snprintf(err, errlen, "the engine failed while its CPU state was located: %s",
+                     strerror(-lrc));
+            return lrc;
+        }
+    }
     ppc_set(vm, UC_PPC_REG_MSR, msr);
     pvm->pvr = 0;
     if (ppc_stubs_init(vm, err, errlen) != 0)

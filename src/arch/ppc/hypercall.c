@@ -2,6 +2,7 @@
  * and a program interrupt; hypercalls go through the generic dispatch (tokens in r11). */
 #include "arch/ppc/ppc.h"
 #include "hypercalls/ppc_hypercalls.h"
+#include "softkvm/engine_check.h"
 
 #define PPC_EPAPR_TABLE_SIZE 32
 #define PPC_KVM_TABLE_SIZE   16
@@ -68,7 +69,7 @@ static void load_args(struct vcpu *v, struct hc_call *call, unsigned n)
         void *p[8];
         for (unsigned i = 0; i < n; i++)
             p[i] = &gpr[i];
-        uc_reg_read_batch(v->vm->uc, ids, p, (int)n);
+        ENGINE_OK(v->vm, uc_reg_read_batch(v->vm->uc, ids, p, (int)n));
     }
     for (unsigned i = 0; i < n; i++)
         call->args[i] = ppc_hc_width(gpr[i], call->op_64bit);
@@ -90,7 +91,7 @@ void ppc_handle_sc(struct vcpu *v)
     } else {
         static const int ids[4] = {UC_PPC_REG_PC, UC_PPC_REG_MSR, UC_PPC_REG_0, UC_PPC_REG_11};
         void *p[4] = {&r[0], &r[1], &r[2], &r[3]};
-        uc_reg_read_batch(vm->uc, ids, p, 4);
+        ENGINE_OK(vm, uc_reg_read_batch(vm->uc, ids, p, 4));
     }
     uint64_t pc = r[0], msr = r[1]; /* the PC is already past the sc */
     if (!pvm->is64) {
@@ -137,7 +138,7 @@ void ppc_handle_sc(struct vcpu *v)
         void *op[9];
         for (unsigned i = 0; i < n; i++)
             op[i] = &out[i];
-        uc_reg_write_batch(vm->uc, outs, op, (int)n);
+        ENGINE_OK(vm, uc_reg_write_batch(vm->uc, outs, op, (int)n));
     }
     ppc_jump(v, pc); /* saves the run loop a PC read */
     if (pv->magic.mapped)

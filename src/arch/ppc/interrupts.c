@@ -4,6 +4,7 @@
 #include "arch/ppc/ppc.h"
 #include "softkvm/timer.h"
 #include "softkvm/trace.h"
+#include "softkvm/engine_check.h"
 
 bool ppc_interrupts_enabled(struct vcpu *v)
 {
@@ -52,7 +53,7 @@ static void window_set(struct vcpu *v, bool on)
             return;
         }
     } else {
-        uc_hook_del(vm->uc, pv->window_hook);
+        ENGINE_OK(vm, uc_hook_del(vm->uc, pv->window_hook));
     }
     /* Blocks translated before (after) the change would (not) call the hook. */
     uc_ctl_flush_tb(vm->uc);
@@ -63,7 +64,7 @@ void ppc_irq_release(struct vm *vm)
 {
     struct ppc_vcpu *pv = vm->vcpus[0].arch;
     if (pv != NULL && pv->window_armed) {
-        uc_hook_del(vm->uc, pv->window_hook);
+        ENGINE_OK(vm, uc_hook_del(vm->uc, pv->window_hook));
         pv->window_armed = false;
     }
 }

@@ -1,5 +1,6 @@
 /* Direct access to the engine's live PowerPC CPU state for the sc fast path, located once per
  * engine by a search that is checked against the register API (and skipped when it fails). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,16 +33,17 @@ static int find_offsets(struct probe *p)
     uint64_t want_a = p->msr_a, want_b = p->msr_b;
     size_t marks_len = 32 * (size_t)p->width, len = 0, len_b = 0;
     uint8_t *x = NULL, *y = NULL;
-    long head = -1, head_b = -1;
+    size_t head = 0, head_b = 0;
+    int rc_a = -ENOTSUP, rc_b = -ENOTSUP;
     p->msr_a = p->msr_b = 0; /* ppc32 reads fill the low 4 bytes */
     if (uc_reg_write(p->uc, UC_PPC_REG_MSR, &want_a) == UC_ERR_OK &&
         uc_reg_read(p->uc, UC_PPC_REG_MSR, &p->msr_a) == UC_ERR_OK)
-        head = engine_context_snapshot(p->uc, p->marks, marks_len, &x, &len);
-    if (head >= 0 && uc_reg_write(p->uc, UC_PPC_REG_MSR, &want_b) == UC_ERR_OK &&
+        rc_a = engine_context_snapshot(p->uc, p->marks, marks_len, &x, &len, &head);
+    if (rc_a == 0 && uc_reg_write(p->uc, UC_PPC_REG_MSR, &want_b) == UC_ERR_OK &&
         uc_reg_read(p->uc, UC_PPC_REG_MSR, &p->msr_b) == UC_ERR_OK)
-        head_b = engine_context_snapshot(p->uc, p->marks, marks_len, &y, &len_b);
-    int rc = -1;
-    if (head >= 0 && head_b == head && len_b == len && p->msr_a != p->msr_b) {
+        rc_b = engine_context_snapshot(p->uc, p->marks, marks_len, &y, &len_b, &head_b);
+    int rc = rc_a != 0 ? rc_a : rc_b != 0 ? rc_b : -ENOENT;
+    if (rc_a == 0 && rc_b == 0 && head_b == head && len_b == len && p->msr_a != p->msr_b) {
         long nip = engine_blob_find(x, len, PC_MAGIC, p->width);
         long msr = -1;
         for (size_t o = 0; o + p->width <= len; o += p->width) {
@@ -49,9 +51,9 @@ static int find_offsets(struct probe *p)
                 engine_load_reg(y + o, p->width) == p->msr_b)
                 msr = msr < 0 ? (long)o : -2;
         }
-        if (nip > head && msr > head) {
-            p->nip = (size_t)(nip - head);
-            p->msr = (size_t)(msr - head);
+        if (nip > (long)head && msr > (long)head) {
+            p->nip = (size_t)nip - head;
+            p->msr = (size_t)msr - head;
             rc = 0;
         }
     }
@@ -99,21 +101,25 @@ int ppc_live_find(uc_engine *uc, bool is64, uint64_t msr_a, uint64_t msr_b, stru
     if (uc_reg_read_batch(uc, ids, saved_p, 32) != UC_ERR_OK ||
         uc_reg_read(uc, UC_PPC_REG_PC, &saved_pc) != UC_ERR_OK ||
         uc_reg_read(uc, UC_PPC_REG_MSR, &saved_msr) != UC_ERR_OK)
-        return -1;
-    int rc = -1;
-    if (uc_reg_write_batch(uc, ids, marks_p, 32) == UC_ERR_OK &&
-        uc_reg_write(uc, UC_PPC_REG_PC, &pc) == UC_ERR_OK && find_offsets(&p) == 0) {
-        uintptr_t env = engine_state_search(uc, p.marks, 32 * (size_t)p.width, is_live, &p);
-        if (env != 0) {
-            live->gpr = (uint8_t *)env;
-            live->nip = (const uint8_t *)env + p.nip;
-            live->msr = (const uint8_t *)env + p.msr;
-            live->width = p.width;
-            rc = 0;
-        }
+        return -ENOTSUP;
+    uintptr_t env = 0;
+    int rc = uc_reg_write_batch(uc, ids, marks_p, 32) == UC_ERR_OK &&
+                     uc_reg_write(uc, UC_PPC_REG_PC, &pc) == UC_ERR_OK
+                 ? 0
+                 : -ENOTSUP;
+    if (rc == 0)
+        rc = find_offsets(&p);
+    if (rc == 0)
+        rc = engine_state_search(uc, p.marks, 32 * (size_t)p.width, is_live, &p, &env);
+    if (uc_reg_write_batch(uc, ids, saved_p, 32) != UC_ERR_OK ||
+        uc_reg_write(uc, UC_PPC_REG_PC, &saved_pc) != UC_ERR_OK ||
+        uc_reg_write(uc, UC_PPC_REG_MSR, &saved_msr) != UC_ERR_OK)
+        rc = -ENOTSUP;
+    if (rc == 0) {
+        live->gpr = (uint8_t *)env;
+        live->nip = (const uint8_t *)env + p.nip;
+        live->msr = (const uint8_t *)env + p.msr;
+        live->width = p.width;
     }
-    uc_reg_write_batch(uc, ids, saved_p, 32);
-    uc_reg_write(uc, UC_PPC_REG_PC, &saved_pc);
-    uc_reg_write(uc, UC_PPC_REG_MSR, &saved_msr);
     return rc;
 }

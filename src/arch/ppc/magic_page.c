@@ -5,6 +5,7 @@
 
 #include "arch/ppc/ppc.h"
 #include "hypercalls/ppc_hypercalls.h"
+#include "softkvm/engine_check.h"
 
 static uint64_t page_get(const uint8_t *p, unsigned len)
 {
@@ -30,7 +31,7 @@ void ppc_magic_release(struct vcpu *v)
     struct ppc_vcpu *pv = v->arch;
     struct ppc_magic *m = &pv->magic;
     for (unsigned i = 0; i < m->nmaps; i++)
-        uc_mem_unmap(v->vm->uc, m->maps[i], SKVM_PAGE_SIZE);
+        ENGINE_OK(v->vm, uc_mem_unmap(v->vm->uc, m->maps[i], SKVM_PAGE_SIZE));
     m->nmaps = 0;
     free(m->own);
     m->own = NULL;
@@ -144,7 +145,7 @@ int ppc_magic_page_map(struct vcpu *v, uint64_t pa, uint64_t ea_flags, uint64_t 
     m->pa = pa & ~0xFFFULL;
     m->ea = ea;
     m->mapped = true;
-    uc_ctl_flush_tlb(vm->uc);
+    ENGINE_OK(vm, uc_ctl_flush_tlb(vm->uc));
     ppc_magic_push(v);
     *features = (pvm->is64 ? 0 : KVM_MAGIC_FEAT_SR) | KVM_MAGIC_FEAT_MAS0_TO_SPRG7;
     return EV_SUCCESS;

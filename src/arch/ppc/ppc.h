@@ -197,8 +197,10 @@ static inline void ppc_live_set_gpr(const struct ppc_live *l, unsigned n, uint64
 /* Find the live CPU state of a freshly opened engine: marks r0-r31 and the PC, tells MSR apart
  * by writing msr_a then msr_b (values the engine accepts at this point), searches the memory
  * reachable from the engine handle through kernel-checked copies, checks reads and writes
- * against the register API, and puts r0-r31, PC and MSR back. Returns 0 with *live filled, or -1
- * with *live zeroed (the caller then uses the register API). */
+ * against the register API, and puts r0-r31, PC and MSR back. Returns 0 with *live filled;
+ * otherwise *live is zeroed: -ENOENT (not found: the caller uses the register API) or -ENOTSUP (the
+ * engine refused a register access or a context save; the VM cannot start) or -ENOMEM or -ENOMEM.
+ */
 int ppc_live_find(uc_engine *uc, bool is64, uint64_t msr_a, uint64_t msr_b, struct ppc_live *live);
 
 struct ppc_vcpu {

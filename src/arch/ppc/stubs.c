@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arch/ppc/ppc.h"
+#include "softkvm/engine_check.h"
 
 const struct ppc_reg_desc ppc_regs[PPC_NREGS] = {
     [PPC_SPRG0] = {"SPRG0", 272, false, false, false, 32, 8},
@@ -107,12 +108,12 @@ int ppc_stub_run(struct vcpu *v, uint64_t addr, unsigned n, const uint8_t *gprs,
      */
     uc_reg_read_batch(vm->uc, ids, ptrs, (int)n + 2);
     uint64_t msr = stub_msr(pvm, saved[n + 1]);
-    uc_reg_write(vm->uc, UC_PPC_REG_MSR, &msr);
+    ENGINE_OK(vm, uc_reg_write(vm->uc, UC_PPC_REG_MSR, &msr));
     if (set_in) {
         void *in[34];
         for (unsigned i = 0; i < n; i++)
             in[i] = &vals[i];
-        uc_reg_write_batch(vm->uc, ids, in, (int)n);
+        ENGINE_OK(vm, uc_reg_write_batch(vm->uc, ids, in, (int)n));
     }
     pv->in_stub = true;
     pv->stub_done = false;
@@ -125,7 +126,7 @@ int ppc_stub_run(struct vcpu *v, uint64_t addr, unsigned n, const uint8_t *gprs,
             vals[i] = 0;
             out[i] = &vals[i];
         }
-        uc_reg_read_batch(vm->uc, ids, out, (int)n);
+        ENGINE_OK(vm, uc_reg_read_batch(vm->uc, ids, out, (int)n));
         if (!pvm->is64)
             for (unsigned i = 0; i < n; i++)
                 vals[i] &= 0xFFFFFFFFULL;

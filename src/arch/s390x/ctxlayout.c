@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arch/s390x/s390x.h"
+#include "softkvm/engine_check.h"
 
 #define CAL_RAM 0x10000ULL
 #define CAL_PC  0x0ABCDEF0ULL /* a PSW address no register or field holds by chance */
@@ -23,13 +24,13 @@ static void cal_intr(uc_engine *uc, uint32_t intno, void *user)
 }
 
 /* Run from pc with PSW mask mask until the first interruption; save the state into ctx. Returns
- * the interruption class, or 0 when none came. */
+ * the interruption class, or 0 when none came or the engine refused a step. */
 static uint32_t cal_run(struct cal *c, uint32_t *intno, uint64_t mask, uint64_t pc, uc_context *ctx)
 {
     *intno = 0;
-    uc_reg_write(c->uc, UC_S390X_REG_PSWM, &mask);
-    uc_emu_start(c->uc, pc, 0, 0, 0);
-    uc_context_save(c->uc, ctx);
+    if (uc_reg_write(c->uc, UC_S390X_REG_PSWM, &mask) != UC_ERR_OK ||
+        uc_emu_start(c->uc, pc, 0, 0, 0) != UC_ERR_OK || uc_context_save(c->uc, ctx) != UC_ERR_OK)
+        return 0;
     return *intno;
 }
 
@@ -96,9 +97,12 @@ int s390_ctx_calibrate(struct s390_ctx_layout *lay, char *err, size_t errlen)
 
     /* The PSW: a marker address with a known mask, before anything runs. */
     uint64_t mask = PSW_MASK_64, pc = CAL_PC;
-    uc_reg_write(c.uc, UC_S390X_REG_PSWM, &mask);
-    uc_reg_write(c.uc, UC_S390X_REG_PC, &pc);
-    uc_context_save(c.uc, ctx[0]);
+    if (uc_reg_write(c.uc, UC_S390X_REG_PSWM, &mask) != UC_ERR_OK)
+        goto out;
+    if (uc_reg_write(c.uc, UC_S390X_REG_PC, &pc) != UC_ERR_OK)
+        goto out;
+    if (uc_context_save(c.uc, ctx[0]) != UC_ERR_OK)
+        goto out;
     lay->psw_addr = 0;
     for (size_t o = 8; o + 8 <= c.len; o += 8) {
         if (u64_at(ctx[0], o) == CAL_PC && u64_at(ctx[0], o - 8) == PSW_MASK_64) {
@@ -157,7 +161,7 @@ out:
 void s390_ctx_snapshot(struct vm *vm)
 {
     struct s390_vm *s = vm->arch_state;
-    uc_context_save(vm->uc, s->ctx);
+    ENGINE_OK(vm, uc_context_save(vm->uc, s->ctx));
 }
 
 uint32_t s390_ctx_u32(const struct vm *vm, size_t off)

@@ -2,13 +2,14 @@
 #include <inttypes.h>
 
 #include "arch/s390x/s390x.h"
+#include "softkvm/engine_check.h"
 
 void s390_dump_regs(struct vcpu *v, FILE *out)
 {
     uc_engine *uc = v->vm->uc;
     uint64_t mask = 0, addr = 0, val[16];
-    uc_reg_read(uc, UC_S390X_REG_PSWM, &mask);
-    uc_reg_read(uc, UC_S390X_REG_PC, &addr);
+    ENGINE_OK(v->vm, uc_reg_read(uc, UC_S390X_REG_PSWM, &mask));
+    ENGINE_OK(v->vm, uc_reg_read(uc, UC_S390X_REG_PC, &addr));
     fprintf(out, "vCPU %u registers:\n  PSW=%016" PRIx64 " %016" PRIx64 " (%s, %s, %d-bit)\n",
             v->id, mask, addr, (mask & PSW_MASK_PSTATE) ? "problem" : "supervisor",
             (mask & PSW_MASK_DAT) ? "DAT on" : "DAT off",
@@ -16,11 +17,11 @@ void s390_dump_regs(struct vcpu *v, FILE *out)
             : (mask & PSW_MASK_BA) ? 31
                                    : 24);
     for (int i = 0; i < 16; i++)
-        uc_reg_read(uc, UC_S390X_REG_R0 + i, &val[i]);
+        ENGINE_OK(v->vm, uc_reg_read(uc, UC_S390X_REG_R0 + i, &val[i]));
     for (int i = 0; i < 16; i++)
         fprintf(out, "  R%-2d=%016" PRIx64 "%s", i, val[i], (i % 4 == 3) ? "\n" : "");
     for (int i = 0; i < 16; i++)
-        uc_reg_read(uc, UC_S390X_REG_CR0 + i, &val[i]);
+        ENGINE_OK(v->vm, uc_reg_read(uc, UC_S390X_REG_CR0 + i, &val[i]));
     for (int i = 0; i < 16; i++)
         fprintf(out, "  C%-2d=%016" PRIx64 "%s", i, val[i], (i % 4 == 3) ? "\n" : "");
     s390_ctx_snapshot(v->vm);

@@ -6,6 +6,7 @@
 
 #include "arch/s390x/s390x.h"
 #include "softkvm/arch.h"
+#include "softkvm/engine_check.h"
 
 struct vcpu *s390_cur(struct vm *vm)
 {
@@ -51,9 +52,9 @@ static int s390_init(struct vm *vm, char *err, size_t errlen)
     /* Exits on, list empty: the engine runs until a hook stops it. No memory-access hooks: out
      * of RAM the CPU itself raises addressing exceptions, and access hooks would slow every
      * load and store of the guest. */
-    uc_ctl_exits_enable(vm->uc);
     uc_hook h;
-    if (uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, vm, 1, 0) != UC_ERR_OK ||
+    if (uc_ctl_exits_enable(vm->uc) != UC_ERR_OK ||
+        uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, vm, 1, 0) != UC_ERR_OK ||
         uc_context_alloc(vm->uc, &s->ctx) != UC_ERR_OK) {
         snprintf(err, errlen, "Unicorn refused an s390x hook");
         return -ENOTSUP;
@@ -67,8 +68,14 @@ static int s390_init(struct vm *vm, char *err, size_t errlen)
         return -ENOMEM;
     }
     vm->vcpus[0].arch = sv;
-    if (!vm->cfg.engine_api_only) /* else (or when not found) the register API only */
-        s390_live_find(vm->uc, &s->lay, &sv->live);
+    if (!vm->cfg.engine_api_only) { /* else (or when not found) the register API only */
+        int lrc = s390_live_find(vm->uc, &s->lay, &sv->live);
+        if (lrc != 0 && lrc != -ENOENT) {
+            snprintf(err, errlen, "the engine failed while its CPU state was located: %s",
+                     strerror(-lrc));
+            return lrc;
+        }
+    }
     rc = s390_hypercalls_init(vm);
     if (rc != 0) {
         snprintf(err, errlen, "cannot set up the s390x hypercalls: %s", strerror(-rc));
@@ -80,13 +87,13 @@ static int s390_init(struct vm *vm, char *err, size_t errlen)
 static uint64_t s390_get_pc(struct vcpu *v)
 {
     uint64_t pc = 0;
-    uc_reg_read(v->vm->uc, UC_S390X_REG_PC, &pc);
+    ENGINE_OK(v->vm, uc_reg_read(v->vm->uc, UC_S390X_REG_PC, &pc));
     return pc;
 }
 
 static void s390_set_pc(struct vcpu *v, uint64_t pc)
 {
-    uc_reg_write(v->vm->uc, UC_S390X_REG_PC, &pc);
+    ENGINE_OK(v->vm, uc_reg_write(v->vm->uc, UC_S390X_REG_PC, &pc));
 }
 
 static void s390_classify(struct vcpu *v, int err)
@@ -134,7 +141,7 @@ static void s390_handle_exit(struct vcpu *v)
 static bool s390_interrupts_enabled(struct vcpu *v)
 {
     uint64_t mask = 0;
-    uc_reg_read(v->vm->uc, UC_S390X_REG_PSWM, &mask);
+    ENGINE_OK(v->vm, uc_reg_read(v->vm->uc, UC_S390X_REG_PSWM, &mask));
     return (mask & (PSW_MASK_IO | PSW_MASK_EXT)) != 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "arch/s390x/s390x.h"
 #include "softkvm/trace.h"
+#include "softkvm/engine_check.h"
 
 /* Deliveries in a row with the interruption at the program new PSW's own address and nothing
  * else happening in between: the handler cannot run a single instruction. */
@@ -69,7 +70,7 @@ static bool swap_psw(struct vcpu *v, const char *kind, uint16_t code, unsigned i
     s390_ctx_snapshot(vm);
     uint64_t psa = s390_ctx_u64(vm, ((struct s390_vm *)vm->arch_state)->lay.psa);
     uint64_t old_mask = 0;
-    uc_reg_read(vm->uc, UC_S390X_REG_PSWM, &old_mask);
+    ENGINE_OK(vm, uc_reg_read(vm->uc, UC_S390X_REG_PSWM, &old_mask));
     uint64_t new_mask, new_addr;
     if (!gmem_in_range(&vm->mem, psa, LC_SIZE) ||
         gmem_write_be32(&vm->mem, psa + id_at, (uint32_t)ilen << 16 | code) != 0 ||
@@ -116,7 +117,7 @@ void s390_deliver_program(struct vcpu *v, uint16_t code, unsigned ilen, uint64_t
     struct vm *vm = v->vm;
     struct s390_vcpu *sv = v->arch;
     uint64_t mask = 0;
-    uc_reg_read(vm->uc, UC_S390X_REG_PSWM, &mask);
+    ENGINE_OK(vm, uc_reg_read(vm->uc, UC_S390X_REG_PSWM, &mask));
     uint64_t old = s390_psw_wrap(mask, s390_pgm_advances(code) ? addr + ilen : addr);
 
     /* A loop the guest cannot leave: interruptions at the handler's first instruction with
@@ -143,7 +144,7 @@ void s390_deliver_program(struct vcpu *v, uint16_t code, unsigned ilen, uint64_t
 static void deliver_svc(struct vcpu *v, uint16_t code, unsigned ilen, uint64_t addr)
 {
     uint64_t mask = 0;
-    uc_reg_read(v->vm->uc, UC_S390X_REG_PSWM, &mask);
+    ENGINE_OK(v->vm, uc_reg_read(v->vm->uc, UC_S390X_REG_PSWM, &mask));
     swap_psw(v, "svc", code, ilen, s390_psw_wrap(mask, addr + ilen), LC_SVC_OLD_PSW, LC_SVC_NEW_PSW,
              LC_SVC_ILEN, addr);
 }
@@ -153,7 +154,7 @@ void s390_handle_interruption(struct vcpu *v)
     struct vm *vm = v->vm;
     const struct s390_ctx_layout *lay = &((struct s390_vm *)vm->arch_state)->lay;
     uint64_t pc = 0;
-    uc_reg_read(vm->uc, UC_S390X_REG_PC, &pc);
+    ENGINE_OK(vm, uc_reg_read(vm->uc, UC_S390X_REG_PC, &pc));
     v->exit.pc = pc;
     s390_ctx_snapshot(vm);
     switch (v->exit.intno) {

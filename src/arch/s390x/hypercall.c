@@ -3,6 +3,7 @@
 #include "arch/s390x/hypercall_abi.h"
 #include "arch/s390x/s390x.h"
 #include "softkvm/trace.h"
+#include "softkvm/engine_check.h"
 
 #define DIAG_TIME_SLICE_END 0x044
 #define DIAG_DIRECTED_YIELD 0x09C
@@ -37,7 +38,7 @@ static void diag500(struct vcpu *v, uint64_t pc, const uint64_t gpr[16], uint64_
     if (live->regs != NULL)
         live->regs[2] = r2;
     else
-        uc_reg_write(vm->uc, UC_S390X_REG_R2, &r2);
+        ENGINE_OK(vm, uc_reg_write(vm->uc, UC_S390X_REG_R2, &r2));
     skip_diag(v, mask, pc);
     if (act == HC_HALT)
         vcpu_halt(v);
@@ -74,10 +75,10 @@ void s390_handle_diag(struct vcpu *v)
                                    UC_S390X_REG_R3,   UC_S390X_REG_R4, UC_S390X_REG_R5,
                                    UC_S390X_REG_R6,   UC_S390X_REG_R7};
         void *vals[8] = {&mask, &gpr[1], &gpr[2], &gpr[3], &gpr[4], &gpr[5], &gpr[6], &gpr[7]};
-        uc_reg_read_batch(vm->uc, ids, vals, 8);
+        ENGINE_OK(vm, uc_reg_read_batch(vm->uc, ids, vals, 8));
         gpr[0] = 0;
         if (d.b2 == 0 || d.b2 > 7)
-            uc_reg_read(vm->uc, UC_S390X_REG_R0 + d.b2, &gpr[d.b2]);
+            ENGINE_OK(vm, uc_reg_read(vm->uc, UC_S390X_REG_R0 + d.b2, &gpr[d.b2]));
     }
 
     /* KVM checks the privilege before looking at the function code. */

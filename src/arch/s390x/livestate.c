@@ -1,5 +1,6 @@
 /* Direct access to the engine's live s390x CPU state for the DIAGNOSE fast path, located once per
  * engine by a search that is checked against the register API (and skipped when it fails). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,13 +35,14 @@ static int find_offsets(const struct s390_ctx_layout *lay, struct probe *p)
 {
     uint8_t *blob;
     size_t len;
-    long head = engine_context_snapshot(p->uc, p->marks, sizeof(p->marks), &blob, &len);
-    if (head < 0)
-        return -1;
+    size_t head;
+    int rc = engine_context_snapshot(p->uc, p->marks, sizeof(p->marks), &blob, &len, &head);
+    if (rc != 0)
+        return rc;
     free(blob);
-    if ((size_t)head + 8 > lay->psw_addr)
-        return -1;
-    p->psw_mask = lay->psw_addr - 8 - (size_t)head;
+    if (head + 8 > lay->psw_addr)
+        return -ENOENT;
+    p->psw_mask = lay->psw_addr - 8 - head;
     return 0;
 }
 
@@ -58,16 +60,18 @@ int s390_live_find(uc_engine *uc, const struct s390_ctx_layout *lay, struct s390
         marks_p[i] = &p.marks[i];
     }
     if (uc_reg_read_batch(uc, ids, saved_p, 16) != UC_ERR_OK)
-        return -1;
-    int rc = -1;
-    if (uc_reg_write_batch(uc, ids, marks_p, 16) == UC_ERR_OK && find_offsets(lay, &p) == 0) {
-        uintptr_t env = engine_state_search(uc, p.marks, sizeof(p.marks), is_live, &p);
-        if (env != 0) {
-            live->regs = (uint64_t *)env;
-            live->psw_mask = (const uint64_t *)(env + p.psw_mask);
-            rc = 0;
-        }
+        return -ENOTSUP;
+    uintptr_t env = 0;
+    int rc = uc_reg_write_batch(uc, ids, marks_p, 16) == UC_ERR_OK ? 0 : -ENOTSUP;
+    if (rc == 0)
+        rc = find_offsets(lay, &p);
+    if (rc == 0)
+        rc = engine_state_search(uc, p.marks, sizeof(p.marks), is_live, &p, &env);
+    if (uc_reg_write_batch(uc, ids, saved_p, 16) != UC_ERR_OK)
+        rc = -ENOTSUP;
+    if (rc == 0) {
+        live->regs = (uint64_t *)env;
+        live->psw_mask = (const uint64_t *)(env + p.psw_mask);
     }
-    uc_reg_write_batch(uc, ids, saved_p, 16);
     return rc;
 }

@@ -48,8 +48,9 @@ struct s390_live {
 
 /* Find the live CPU state of a freshly opened engine: marks r0-r15, searches the memory reachable
  * from the engine handle through kernel-checked copies, checks the PSW mask and a register read
- * and write against the register API, and puts r0-r15 back. Returns 0 with *live filled, or -1
- * with *live zeroed (the caller then uses the register API). */
+ * and write against the register API, and puts r0-r15 back. Returns 0 with *live filled; otherwise
+ * *live is zeroed: -ENOENT (not found: the caller uses the register API) or -ENOTSUP (the engine
+ * refused a register access or a context save; the VM cannot start) or -ENOMEM or -ENOMEM. */
 int s390_live_find(uc_engine *uc, const struct s390_ctx_layout *lay, struct s390_live *live);
 
 struct s390_vcpu {

@@ -36,9 +36,11 @@ int s390_traps_prime(struct vm *vm)
         return -EINVAL;
     uc_err e = uc_emu_start(vm->uc, S390_PRIME_STUB, 0, 0, 0);
     uint64_t pc = 0;
-    uc_reg_read(vm->uc, UC_S390X_REG_PC, &pc);
-    uc_ctl_set_exits(vm->uc, NULL, 0);
-    uc_ctl_remove_cache(vm->uc, S390_PRIME_STUB, S390_PRIME_STUB + sizeof(stub));
-    gmem_write(&vm->mem, S390_PRIME_STUB, zero, sizeof(zero));
+    if (e == UC_ERR_OK)
+        e = uc_reg_read(vm->uc, UC_S390X_REG_PC, &pc);
+    if (uc_ctl_set_exits(vm->uc, NULL, 0) != UC_ERR_OK ||
+        uc_ctl_remove_cache(vm->uc, S390_PRIME_STUB, S390_PRIME_STUB + sizeof(stub)) != UC_ERR_OK ||
+        gmem_write(&vm->mem, S390_PRIME_STUB, zero, sizeof(zero)) != 0)
+        e = UC_ERR_EXCEPTION;
     return e == UC_ERR_OK && pc == exit_at ? 0 : -EINVAL;
 }

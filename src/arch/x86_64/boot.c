@@ -225,8 +225,10 @@ int x86_boot(struct vm *vm, char *err, size_t errlen)
         snprintf(err, errlen, "Unicorn refused the x86 boot state: %s", uc_strerror(e));
         return -ENOTSUP;
     }
-    uc_ctl_flush_tlb(uc);
-    if (vm->ncpus > 1)
-        uc_context_save(uc, vm->vcpus[0].ctx);
+    if (uc_ctl_flush_tlb(uc) != UC_ERR_OK ||
+        (vm->ncpus > 1 && uc_context_save(uc, vm->vcpus[0].ctx) != UC_ERR_OK)) {
+        snprintf(err, errlen, "Unicorn refused to save the x86 boot state");
+        return -ENOTSUP;
+    }
     return 0;
 }

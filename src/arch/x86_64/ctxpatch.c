@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "arch/x86_64/x86.h"
+#include "softkvm/engine_check.h"
 
 #define HF_CPL_MASK         0x3u
 #define HF_INHIBIT_IRQ_MASK (1u << 3)
@@ -55,7 +56,7 @@ int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen)
     }
     int rc = -1;
     uc_context *ctx = NULL;
-    static uint8_t code[] = {
+    static const uint8_t code[] = {
         0x66, 0xb8, 0x34, 0x12, /* mov $0x1234, %ax */
         0x8e, 0xd8,             /* mov %ax, %ds: #GP(0x1234), selector beyond the GDT */
         0xcd, 0x80,             /* int $0x80 */
@@ -70,12 +71,16 @@ int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen)
         goto out;
     uint64_t fsb = fs_marker, rsp = 0x8000;
     uint16_t cs_probe = 0x0033;
-    uc_reg_write(uc, UC_X86_REG_FS_BASE, &fsb);
-    uc_reg_write(uc, UC_X86_REG_RSP, &rsp);
-    uc_reg_write(uc, UC_X86_REG_CS, &cs_probe);
+    if (uc_reg_write(uc, UC_X86_REG_FS_BASE, &fsb) != UC_ERR_OK)
+        goto out;
+    if (uc_reg_write(uc, UC_X86_REG_RSP, &rsp) != UC_ERR_OK)
+        goto out;
+    if (uc_reg_write(uc, UC_X86_REG_CS, &cs_probe) != UC_ERR_OK)
+        goto out;
     size_t len = uc_context_size(uc);
     /* The context blob is the CPU state behind a small header; search the whole allocation. */
-    uc_context_save(uc, ctx);
+    if (uc_context_save(uc, ctx) != UC_ERR_OK)
+        goto out;
     const uint8_t *blob = (const uint8_t *)ctx;
     int fsoff = find_u64(blob, len, fs_marker, 0);
     if (fsoff < 0)
@@ -88,10 +93,12 @@ int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen)
     if (!(hflags & HF_LMA_MASK) || !(hflags & HF_CS64_MASK) || (hflags & HF_CPL_MASK) != 0 ||
         cs_sel != cs_probe)
         goto out;
-    uc_emu_start(uc, 0x1000, 0, 0, 0);
+    if (uc_emu_start(uc, 0x1000, 0, 0, 0) != UC_ERR_OK)
+        goto out;
     if (!pr.stopped)
         goto out;
-    uc_context_save(uc, ctx);
+    if (uc_context_save(uc, ctx) != UC_ERR_OK)
+        goto out;
     /* error_code lives after the segment caches; RAX also holds 0x1234, so start past them. */
     lay->error_code = 0;
     for (size_t o = lay->segs + 6 * SEG_SIZE; o + 8 <= len; o += 4) {
@@ -115,18 +122,24 @@ int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen)
         goto out;
     old = -1;
     memcpy((uint8_t *)ctx + lay->old_exception, &old, 4);
-    uc_context_restore(uc, ctx);
+    if (uc_context_restore(uc, ctx) != UC_ERR_OK)
+        goto out;
     pr.stopped = false;
     uint64_t rip;
-    uc_reg_read(uc, UC_X86_REG_RIP, &rip);
-    uc_emu_start(uc, rip, 0, 0, 0); /* the same mov again */
+    if (uc_reg_read(uc, UC_X86_REG_RIP, &rip) != UC_ERR_OK)
+        goto out;
+    if (uc_emu_start(uc, rip, 0, 0, 0) != UC_ERR_OK) /* the same mov again */
+        goto out;
     if (!pr.stopped || pr.intno != 13)
         goto out;
-    uc_reg_read(uc, UC_X86_REG_RIP, &rip);
+    if (uc_reg_read(uc, UC_X86_REG_RIP, &rip) != UC_ERR_OK)
+        goto out;
     rip += 2; /* skip the faulting mov */
     pr.stopped = false;
-    uc_emu_start(uc, rip, 0, 0, 0);
-    uc_context_save(uc, ctx);
+    if (uc_emu_start(uc, rip, 0, 0, 0) != UC_ERR_OK)
+        goto out;
+    if (uc_context_save(uc, ctx) != UC_ERR_OK)
+        goto out;
     uint32_t ec, is_int;
     memcpy(&ec, blob + lay->error_code, 4);
     memcpy(&is_int, blob + lay->error_code + 4, 4);
@@ -212,7 +225,7 @@ void x86_last_exception_info(struct vcpu *v, uint32_t *error_code, bool *is_int)
     if (old != -1) {
         old = -1;
         memcpy((uint8_t *)xv->scratch + xvm->layout.old_exception, &old, 4);
-        uc_context_restore(vm->uc, xv->scratch);
+        ENGINE_OK(vm, uc_context_restore(vm->uc, xv->scratch));
     }
 }
 

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "arch/x86_64/x86.h"
+#include "softkvm/engine_check.h"
 
 void x86_dump_regs(struct vcpu *v, FILE *out)
 {
@@ -21,16 +22,16 @@ void x86_dump_regs(struct vcpu *v, FILE *out)
     void *ptr[N];
     for (int i = 0; i < N; i++)
         ptr[i] = &val[i];
-    uc_reg_read_batch(v->vm->uc, ids, ptr, N);
+    ENGINE_OK(v->vm, uc_reg_read_batch(v->vm->uc, ids, ptr, N));
     fprintf(out, "vCPU %u registers:\n", v->id);
     for (int i = 0; i < N; i++)
         fprintf(out, "  %s=%016" PRIx64 "%s", names[i], val[i], (i % 4 == 3) ? "\n" : "");
     uc_x86_mmr gdtr = {0}, idtr = {0}, tr = {0};
-    uc_reg_read(v->vm->uc, UC_X86_REG_GDTR, &gdtr);
-    uc_reg_read(v->vm->uc, UC_X86_REG_IDTR, &idtr);
-    uc_reg_read(v->vm->uc, UC_X86_REG_TR, &tr);
+    ENGINE_OK(v->vm, uc_reg_read(v->vm->uc, UC_X86_REG_GDTR, &gdtr));
+    ENGINE_OK(v->vm, uc_reg_read(v->vm->uc, UC_X86_REG_IDTR, &idtr));
+    ENGINE_OK(v->vm, uc_reg_read(v->vm->uc, UC_X86_REG_TR, &tr));
     uc_x86_msr efer = {.rid = 0xC0000080};
-    uc_reg_read(v->vm->uc, UC_X86_REG_MSR, &efer);
+    ENGINE_OK(v->vm, uc_reg_read(v->vm->uc, UC_X86_REG_MSR, &efer));
     fprintf(out, "\n  GDTR=%016" PRIx64 "/%04x IDTR=%016" PRIx64 "/%04x TR=%04x EFER=%" PRIx64 "\n",
             gdtr.base, gdtr.limit, idtr.base, idtr.limit, tr.selector, efer.value);
 }

@@ -6,6 +6,7 @@
 #include "arch/x86_64/x86.h"
 #include "softkvm/arch.h"
 #include "softkvm/trace.h"
+#include "softkvm/engine_check.h"
 
 #define RF_IF (1ULL << 9)
 
@@ -17,7 +18,7 @@ static struct vcpu *cur(struct vm *vm)
 static uint64_t x86_get_pc(struct vcpu *v)
 {
     uint64_t rip = 0;
-    uc_reg_read(v->vm->uc, UC_X86_REG_RIP, &rip);
+    ENGINE_OK(v->vm, uc_reg_read(v->vm->uc, UC_X86_REG_RIP, &rip));
     return rip;
 }
 
@@ -53,12 +54,12 @@ static bool pio_allowed(struct vm *vm, uint32_t port, int size)
     static const int ids[] = {UC_X86_REG_CR0, UC_X86_REG_RFLAGS, UC_X86_REG_CS};
     uint64_t cr0 = 0, rflags = 0, cs = 0;
     void *vals[] = {&cr0, &rflags, &cs};
-    uc_reg_read_batch(vm->uc, ids, vals, 3);
+    ENGINE_OK(vm, uc_reg_read_batch(vm->uc, ids, vals, 3));
     bool v86 = rflags & (1ULL << 17);
     if (!(cr0 & 1) || (!v86 && (cs & 3) <= ((rflags >> 12) & 3)))
         return true;
     uc_x86_mmr tr = {0};
-    uc_reg_read(vm->uc, UC_X86_REG_TR, &tr);
+    ENGINE_OK(vm, uc_reg_read(vm->uc, UC_X86_REG_TR, &tr));
     struct x86_mmu mmu;
     x86_read_mmu(vm, &mmu);
     uint16_t base;
@@ -80,8 +81,8 @@ static void pio_fault(struct vm *vm)
 {
     struct vcpu *v = cur(vm);
     struct x86_vcpu *xv = v->arch;
-    uc_reg_read(vm->uc, UC_X86_REG_RIP, &xv->pio_fault_rip);
-    uc_reg_read(vm->uc, UC_X86_REG_RAX, &xv->pio_fault_rax);
+    ENGINE_OK(vm, uc_reg_read(vm->uc, UC_X86_REG_RIP, &xv->pio_fault_rip));
+    ENGINE_OK(vm, uc_reg_read(vm->uc, UC_X86_REG_RAX, &xv->pio_fault_rax));
     v->exit.kind = EXIT_ARCH;
     v->exit.intno = X86_GP;
     uc_emu_stop(vm->uc);
@@ -140,8 +141,14 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
         snprintf(err, errlen, "Unicorn cannot create an x86-64 engine");
         return -ENOTSUP;
     }
-    if (!vm->cfg.engine_api_only)
-        x86_live_find(vm->uc, &xvm->layout, &xvm->live); /* else the register API only */
+    if (!vm->cfg.engine_api_only) { /* else (or when not found) the register API only */
+        int lrc = x86_live_find(vm->uc, &xvm->layout, &xvm->live);
+        if (lrc != 0 && lrc != -ENOENT) {
+            snprintf(err, errlen, "the engine failed while its CPU state was located: %s",
+                     strerror(-lrc));
+            return lrc;
+        }
+    }
     if (vm->ncpus > 1 && (uc_context_alloc(vm->uc, &xvm->reset_ctx) != UC_ERR_OK ||
                           uc_context_save(vm->uc, xvm->reset_ctx) != UC_ERR_OK)) {
         snprintf(err, errlen, "out of host memory for vCPU state");
@@ -151,9 +158,10 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
     if (map_rc != 0)
         return map_rc;
     /* Exits on: nothing. The engine runs until a hook stops it (no `until` address). */
-    uc_ctl_exits_enable(vm->uc);
     uc_hook h;
-    uc_err e = uc_hook_add(vm->uc, &h, UC_HOOK_INSN_INVALID, (void *)hook_invalid, vm, 1, 0);
+    uc_err e = uc_ctl_exits_enable(vm->uc);
+    if (e == UC_ERR_OK)
+        e = uc_hook_add(vm->uc, &h, UC_HOOK_INSN_INVALID, (void *)hook_invalid, vm, 1, 0);
     if (e == UC_ERR_OK)
         e = uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, vm, 1, 0);
     if (e == UC_ERR_OK)
@@ -180,8 +188,10 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
             return -ENOMEM;
         }
     }
-    x86_cpuid_install(vm);
-    int rc = x86_hypercalls_init(vm);
+    int rc = x86_cpuid_install(vm, err, errlen);
+    if (rc != 0)
+        return rc;
+    rc = x86_hypercalls_init(vm);
     if (rc == 0)
         rc = lapic_init(vm);
     if (rc != 0) {
@@ -194,7 +204,7 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
 
 static void x86_set_pc(struct vcpu *v, uint64_t pc)
 {
-    uc_reg_write(v->vm->uc, UC_X86_REG_RIP, &pc);
+    ENGINE_OK(v->vm, uc_reg_write(v->vm->uc, UC_X86_REG_RIP, &pc));
 }
 
 static const char *access_name(int type)
@@ -261,15 +271,15 @@ static void x86_handle_exit(struct vcpu *v)
         }
         uint64_t cr2 = 0;
         if (vec == X86_PF && !soft)
-            uc_reg_read(vm->uc, UC_X86_REG_CR2, &cr2);
+            ENGINE_OK(vm, uc_reg_read(vm->uc, UC_X86_REG_CR2, &cr2));
         x86_deliver_exception(v, vec, !soft && x86_vector_has_error_code(vec), ec, soft, cr2);
         break;
     }
     case EXIT_ARCH: {
         /* A denied port access (pio_fault): undo what the engine completed, raise #GP(0). */
         struct x86_vcpu *xv = v->arch;
-        uc_reg_write(vm->uc, UC_X86_REG_RIP, &xv->pio_fault_rip);
-        uc_reg_write(vm->uc, UC_X86_REG_RAX, &xv->pio_fault_rax);
+        ENGINE_OK(vm, uc_reg_write(vm->uc, UC_X86_REG_RIP, &xv->pio_fault_rip));
+        ENGINE_OK(vm, uc_reg_write(vm->uc, UC_X86_REG_RAX, &xv->pio_fault_rax));
         x86_deliver_exception(v, X86_GP, true, 0, false, 0);
         break;
     }
@@ -288,7 +298,7 @@ static void x86_handle_exit(struct vcpu *v)
 static bool x86_interrupts_enabled(struct vcpu *v)
 {
     uint64_t rflags = 0;
-    uc_reg_read(v->vm->uc, UC_X86_REG_RFLAGS, &rflags);
+    ENGINE_OK(v->vm, uc_reg_read(v->vm->uc, UC_X86_REG_RFLAGS, &rflags));
     return (rflags & RF_IF) != 0;
 }
 

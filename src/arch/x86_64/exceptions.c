@@ -2,6 +2,7 @@
  * gate checks, privilege change through the TSS, IST, frame push, double and triple faults. */
 #include "arch/x86_64/x86.h"
 #include "softkvm/trace.h"
+#include "softkvm/engine_check.h"
 
 #define EFER_LMA  (1ULL << 10)
 #define RF_TF     (1ULL << 8)
@@ -115,7 +116,7 @@ static int try_deliver(struct vcpu *v, const struct exc *e, uint32_t ext, struct
     uint32_t idt_err = e->vec * 8 + 2 + ext;
 
     uc_x86_mmr idtr = {0};
-    uc_reg_read(vm->uc, UC_X86_REG_IDTR, &idtr);
+    ENGINE_OK(vm, uc_reg_read(vm->uc, UC_X86_REG_IDTR, &idtr));
     if ((uint64_t)e->vec * 16 + 15 > idtr.limit)
         return fault(f, X86_GP, idt_err);
     uint64_t gate[2];
@@ -149,7 +150,7 @@ static int try_deliver(struct vcpu *v, const struct exc *e, uint32_t ext, struct
     uint64_t rsp = r.rsp;
     if (ist != 0 || new_cpl < cpl) {
         uc_x86_mmr tr = {0};
-        uc_reg_read(vm->uc, UC_X86_REG_TR, &tr);
+        ENGINE_OK(vm, uc_reg_read(vm->uc, UC_X86_REG_TR, &tr));
         uint32_t off = ist != 0 ? 0x24 + (ist - 1) * 8 : 4 + new_cpl * 8;
         if ((uint64_t)off + 7 > tr.limit)
             return fault(f, X86_TS, (tr.selector & 0xFFFC) + ext);
@@ -194,9 +195,9 @@ static int try_deliver(struct vcpu *v, const struct exc *e, uint32_t ext, struct
     static const int ids[] = {UC_X86_REG_RIP, UC_X86_REG_RSP, UC_X86_REG_RFLAGS, UC_X86_REG_CS,
                               UC_X86_REG_SS};
     const void *vals[] = {&target, &new_rsp, &rflags, &cs64, &ss64};
-    uc_reg_write_batch(vm->uc, ids, (void *const *)vals, 5);
+    ENGINE_OK(vm, uc_reg_write_batch(vm->uc, ids, (void *const *)vals, 5));
     if (e->vec == X86_PF && !e->soft)
-        uc_reg_write(vm->uc, UC_X86_REG_CR2, &e->cr2);
+        ENGINE_OK(vm, uc_reg_write(vm->uc, UC_X86_REG_CR2, &e->cr2));
     return 0;
 }
 
@@ -220,7 +221,7 @@ static unsigned soft_insn_len(struct vm *vm, unsigned vec, uint64_t rip)
 static void triple_fault(struct vcpu *v, const struct exc *first)
 {
     uint64_t rip = 0;
-    uc_reg_read(v->vm->uc, UC_X86_REG_RIP, &rip);
+    ENGINE_OK(v->vm, uc_reg_read(v->vm->uc, UC_X86_REG_RIP, &rip));
     vm_stop(v->vm, OUTCOME_GUEST_CRASH, 0,
             "vCPU %u: triple fault (could not deliver %s vector %u, error code 0x%x, at RIP "
             "0x%llx): the guest has no usable IDT, gate or stack for it",
@@ -246,7 +247,7 @@ void x86_deliver_exception(struct vcpu *v, unsigned vec, bool has_err, uint32_t 
     }
     uint64_t from_rip = 0;
     if (trace_enabled(vm))
-        uc_reg_read(vm->uc, UC_X86_REG_RIP, &from_rip);
+        ENGINE_OK(vm, uc_reg_read(vm->uc, UC_X86_REG_RIP, &from_rip));
     for (int attempt = 0; attempt < 8; attempt++) {
         struct exc f;
         if (try_deliver(v, &cur, ext, &f) == 0) {
@@ -262,9 +263,9 @@ void x86_deliver_exception(struct vcpu *v, unsigned vec, bool has_err, uint32_t 
         if (cur.soft) {
             /* A fault raised while delivering INT n points at the INT, not past it. */
             uint64_t rip;
-            uc_reg_read(vm->uc, UC_X86_REG_RIP, &rip);
+            ENGINE_OK(vm, uc_reg_read(vm->uc, UC_X86_REG_RIP, &rip));
             rip -= soft_insn_len(vm, cur.vec, rip);
-            uc_reg_write(vm->uc, UC_X86_REG_RIP, &rip);
+            ENGINE_OK(vm, uc_reg_write(vm->uc, UC_X86_REG_RIP, &rip));
         }
         enum exc_class c1 = classify(&cur), c2 = classify(&f);
         if (c1 == DOUBLE_FAULT) {

@@ -4,6 +4,7 @@
 #include "arch/x86_64/hypercall_abi.h"
 #include "arch/x86_64/x86.h"
 #include "softkvm/trace.h"
+#include "softkvm/engine_check.h"
 
 #define CR0_PE (1ULL << 0)
 
@@ -44,7 +45,7 @@ static void foreign_hypercall(struct vcpu *v, const struct x86_regs *r, enum x86
                 (unsigned long long)r->rip);
         return;
     }
-    uc_ctl_remove_cache(vm->uc, la, la + 3);
+    ENGINE_OK(vm, uc_ctl_remove_cache(vm->uc, la, la + 3));
     vm->stats.patched_hypercalls++;
     if (trace_enabled(vm)) {
         static const char *const keys[] = {"from", "to"};
@@ -102,7 +103,7 @@ static void load_args(struct vcpu *v, struct hc_call *call, unsigned n)
     } else {
         static const int ids[] = {UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI};
         void *vals[] = {&gpr[1], &gpr[2], &gpr[3], &gpr[4]};
-        uc_reg_read_batch(v->vm->uc, ids, vals, (int)(n > 4 ? 4 : n));
+        ENGINE_OK(v->vm, uc_reg_read_batch(v->vm->uc, ids, vals, (int)(n > 4 ? 4 : n)));
     }
     x86_hc_make_call(gpr, call->op_64bit, call->cpl, call);
 }
@@ -126,7 +127,7 @@ bool x86_handle_hypercall(struct vcpu *v)
         uint64_t cs = 0;
         static const int ids[] = {UC_X86_REG_RAX, UC_X86_REG_RIP, UC_X86_REG_CS, UC_X86_REG_CR3};
         void *vals[] = {&r.rax, &r.rip, &cs, &r.cr3};
-        uc_reg_read_batch(vm->uc, ids, vals, 4);
+        ENGINE_OK(vm, uc_reg_read_batch(vm->uc, ids, vals, 4));
         r.cs = (uint16_t)cs;
     }
     struct x86_hc_site *site = &xv->sites[(r.rip ^ (r.rip >> 4)) % X86_HC_SITES];
@@ -166,7 +167,7 @@ bool x86_handle_hypercall(struct vcpu *v)
     if (live->regs != NULL)
         live->regs[0] = rax;
     else
-        uc_reg_write(vm->uc, UC_X86_REG_RAX, &rax);
+        ENGINE_OK(vm, uc_reg_write(vm->uc, UC_X86_REG_RAX, &rax));
     /* RIP is written by the next uc_emu_start (or by vcpu_sync_pc before anything reads it). */
     v->pc_known = true;
     v->next_pc = r.rip + 3;

@@ -4,6 +4,7 @@
 
 #include "arch/x86_64/x86.h"
 #include "softkvm/trace.h"
+#include "softkvm/engine_check.h"
 
 #define RF_IF (1ULL << 9)
 
@@ -12,9 +13,9 @@ static uint64_t vcpu_rflags(struct vcpu *v)
 {
     uint64_t rflags = 0;
     if (v->vm->running == v || v->ctx == NULL)
-        uc_reg_read(v->vm->uc, UC_X86_REG_RFLAGS, &rflags);
+        ENGINE_OK(v->vm, uc_reg_read(v->vm->uc, UC_X86_REG_RFLAGS, &rflags));
     else
-        uc_context_reg_read(v->ctx, UC_X86_REG_RFLAGS, &rflags);
+        ENGINE_OK(v->vm, uc_context_reg_read(v->ctx, UC_X86_REG_RFLAGS, &rflags));
     return rflags;
 }
 
@@ -72,9 +73,9 @@ void x86_start_ap(struct vcpu *v, uint8_t vector)
     /* The stub (boot.c) goes from the engine's power-on long mode to real mode and far-returns
      * to BX:0; it leaves EAX, EBX, ECX, EDX zero. */
     uint64_t rip = X86_AP_STUB, rsp = X86_AP_STUB + 0xFF0, rbx = (uint64_t)vector << 8;
-    uc_context_reg_write(v->ctx, UC_X86_REG_RIP, &rip);
-    uc_context_reg_write(v->ctx, UC_X86_REG_RSP, &rsp);
-    uc_context_reg_write(v->ctx, UC_X86_REG_RBX, &rbx);
+    ENGINE_OK(v->vm, uc_context_reg_write(v->ctx, UC_X86_REG_RIP, &rip));
+    ENGINE_OK(v->vm, uc_context_reg_write(v->ctx, UC_X86_REG_RSP, &rsp));
+    ENGINE_OK(v->vm, uc_context_reg_write(v->ctx, UC_X86_REG_RBX, &rbx));
     v->pc_known = false;
     if (trace_enabled(vm)) {
         static const char *const keys[] = {"vector"};

@@ -1,5 +1,6 @@
 /* Direct access to the engine's live x86 CPU state for the hypercall fast path, located once per
  * engine by a search that is checked against the register API (and skipped when it fails). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,17 +31,18 @@ static int find_offsets(const struct x86_ctx_layout *lay, struct probe *p)
 {
     uint8_t *blob;
     size_t len;
-    long head = engine_context_snapshot(p->uc, p->gprs, sizeof(uint64_t) * NGPR, &blob, &len);
-    if (head < 0)
-        return -1;
+    size_t head;
+    int rc = engine_context_snapshot(p->uc, p->gprs, sizeof(uint64_t) * NGPR, &blob, &len, &head);
+    if (rc != 0)
+        return rc;
     long rip = engine_blob_find(blob, len, RIP_MAGIC, 8);
     long cr3 = engine_blob_find(blob, len, CR3_MAGIC, 8);
     free(blob);
-    if (rip <= head || cr3 <= head || (size_t)head >= lay->segs)
-        return -1;
-    p->rip = (size_t)(rip - head);
-    p->cr3 = (size_t)(cr3 - head);
-    p->cs_sel = lay->segs - (size_t)head + SEG_CS * SEG_SIZE;
+    if (rip <= (long)head || cr3 <= (long)head || head >= lay->segs)
+        return -ENOENT;
+    p->rip = (size_t)rip - head;
+    p->cr3 = (size_t)cr3 - head;
+    p->cs_sel = lay->segs - head + SEG_CS * SEG_SIZE;
     return 0;
 }
 
@@ -62,11 +64,12 @@ static bool is_live(uintptr_t env, void *user)
 /* Locate everything while the registers hold the markers; 0 when found and checked. */
 static int locate(const struct x86_ctx_layout *lay, struct probe *p, struct x86_live *live)
 {
-    if (find_offsets(lay, p) != 0)
-        return -1;
-    uintptr_t env = engine_state_search(p->uc, p->gprs, sizeof(uint64_t) * NGPR, is_live, p);
-    if (env == 0)
-        return -1;
+    int rc = find_offsets(lay, p);
+    uintptr_t env = 0;
+    if (rc == 0)
+        rc = engine_state_search(p->uc, p->gprs, sizeof(uint64_t) * NGPR, is_live, p, &env);
+    if (rc != 0)
+        return rc;
     live->regs = (uint64_t *)env;
     live->rip = (uint64_t *)(env + p->rip);
     live->cr3 = (uint64_t *)(env + p->cr3);
@@ -87,17 +90,18 @@ int x86_live_find(uc_engine *uc, const struct x86_ctx_layout *lay, struct x86_li
     if (uc_reg_read_batch(uc, gpr_ids, saved_p, NGPR) != UC_ERR_OK ||
         uc_reg_read(uc, UC_X86_REG_RIP, &saved_rip) != UC_ERR_OK ||
         uc_reg_read(uc, UC_X86_REG_CR3, &saved_cr3) != UC_ERR_OK)
-        return -1;
+        return -ENOTSUP;
     uint64_t rip = RIP_MAGIC, cr3 = CR3_MAGIC;
     struct probe p = {.uc = uc, .gprs = marks};
-    int rc = -1;
+    int rc = -ENOTSUP;
     if (uc_reg_write_batch(uc, gpr_ids, marks_p, NGPR) == UC_ERR_OK &&
         uc_reg_write(uc, UC_X86_REG_RIP, &rip) == UC_ERR_OK &&
         uc_reg_write(uc, UC_X86_REG_CR3, &cr3) == UC_ERR_OK)
         rc = locate(lay, &p, live);
-    uc_reg_write_batch(uc, gpr_ids, saved_p, NGPR);
-    uc_reg_write(uc, UC_X86_REG_RIP, &saved_rip);
-    uc_reg_write(uc, UC_X86_REG_CR3, &saved_cr3);
+    if (uc_reg_write_batch(uc, gpr_ids, saved_p, NGPR) != UC_ERR_OK ||
+        uc_reg_write(uc, UC_X86_REG_RIP, &saved_rip) != UC_ERR_OK ||
+        uc_reg_write(uc, UC_X86_REG_CR3, &saved_cr3) != UC_ERR_OK)
+        rc = -ENOTSUP;
     if (rc != 0)
         memset(live, 0, sizeof(*live));
     return rc;

@@ -1,6 +1,7 @@
 /* Reading the x86 vCPU state the hypercall and exception paths need: registers, mode, descriptors.
  */
 #include "arch/x86_64/x86.h"
+#include "softkvm/engine_check.h"
 
 #define EFER_LMA (1ULL << 10)
 #define CR0_PE   (1ULL << 0)
@@ -16,11 +17,11 @@ void x86_read_regs(struct vm *vm, struct x86_regs *r)
     uint64_t cs = 0, ss = 0;
     void *vals[] = {&r->rax,    &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rip, &r->rsp,
                     &r->rflags, &r->cr0, &r->cr3, &r->cr4, &cs,     &ss};
-    uc_reg_read_batch(vm->uc, ids, vals, (int)(sizeof(ids) / sizeof(ids[0])));
+    ENGINE_OK(vm, uc_reg_read_batch(vm->uc, ids, vals, (int)(sizeof(ids) / sizeof(ids[0]))));
     r->cs = (uint16_t)cs;
     r->ss = (uint16_t)ss;
     uc_x86_msr efer = {.rid = 0xC0000080, .value = 0};
-    uc_reg_read(vm->uc, UC_X86_REG_MSR, &efer);
+    ENGINE_OK(vm, uc_reg_read(vm->uc, UC_X86_REG_MSR, &efer));
     r->efer = efer.value;
 }
 
@@ -28,16 +29,16 @@ void x86_read_mmu(struct vm *vm, struct x86_mmu *mmu)
 {
     static const int ids[] = {UC_X86_REG_CR0, UC_X86_REG_CR3, UC_X86_REG_CR4};
     void *vals[] = {&mmu->cr0, &mmu->cr3, &mmu->cr4};
-    uc_reg_read_batch(vm->uc, ids, vals, 3);
+    ENGINE_OK(vm, uc_reg_read_batch(vm->uc, ids, vals, 3));
     uc_x86_msr efer = {.rid = 0xC0000080, .value = 0};
-    uc_reg_read(vm->uc, UC_X86_REG_MSR, &efer);
+    ENGINE_OK(vm, uc_reg_read(vm->uc, UC_X86_REG_MSR, &efer));
     mmu->efer = efer.value;
 }
 
 int x86_read_descriptor(struct vm *vm, const struct x86_mmu *mmu, uint16_t sel, uint64_t *desc)
 {
     uc_x86_mmr table = {0};
-    uc_reg_read(vm->uc, (sel & 4) ? UC_X86_REG_LDTR : UC_X86_REG_GDTR, &table);
+    ENGINE_OK(vm, uc_reg_read(vm->uc, (sel & 4) ? UC_X86_REG_LDTR : UC_X86_REG_GDTR, &table));
     uint32_t off = sel & ~7u;
     if ((uint64_t)off + 7 > table.limit)
         return -1;

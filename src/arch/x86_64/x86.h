@@ -151,7 +151,9 @@ int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen);
 /* Find the live CPU state of a freshly opened engine, which must be at its power-on state: marks
  * the registers, searches the memory reachable from the engine handle through a kernel-checked
  * copy, checks reads and writes against the register API, and puts every register back. Returns 0
- * with *live filled, or -1 with *live zeroed (the caller then uses the register API). */
+ * with *live filled; otherwise *live is zeroed: -ENOENT (not found: the caller uses the register
+ * API) or -ENOTSUP (the engine refused a register access or a context save; the VM cannot start) or
+ * -ENOMEM or -ENOMEM. */
 int x86_live_find(uc_engine *uc, const struct x86_ctx_layout *lay, struct x86_live *live);
 
 /* Load CS and SS with the given selectors and raw descriptor high words (flags as the CPU
@@ -192,8 +194,10 @@ void x86_deliver_exception(struct vcpu *v, unsigned vec, bool has_err, uint32_t 
  * when the bytes at RIP are not a hypercall instruction. */
 bool x86_handle_hypercall(struct vcpu *v);
 
-/* CPUID emulation for the leaves softkvm owns. */
-void x86_cpuid_install(struct vm *vm);
+/* CPUID emulation for the leaves softkvm owns: learns the CPU model's leaves 0 and 1 and hooks
+ * CPUID. Returns 0, or -ENOTSUP with one line in err (the engine refused; CPUID would be the
+ * model's own, without the KVM leaves). */
+int x86_cpuid_install(struct vm *vm, char *err, size_t errlen);
 
 /* Build page tables, GDT, boot info, and set the entry registers. */
 int x86_boot(struct vm *vm, char *err, size_t errlen);
