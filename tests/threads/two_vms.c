@@ -106,8 +106,9 @@ static int check(const struct run *r, const char *with)
     char *t = slurp(r->trace_path, &len);
     int bad = 0;
     if (t == NULL || len != g->trace_len || memcmp(t, g->trace, len) != 0) {
-        fprintf(stderr, "FAIL %s beside %s: the trace differs from its run alone (%zu vs %zu "
-                        "bytes)\n",
+        fprintf(stderr,
+                "FAIL %s beside %s: the trace differs from its run alone (%zu vs %zu "
+                "bytes)\n",
                 g->path, with, len, g->trace_len);
         bad = 1;
     }

@@ -1,4 +1,5 @@
 /* Unit tests for the x86 page walker on 4-level tables built in a test gmem. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -116,8 +117,8 @@ static uint32_t fault(uint64_t la, enum x86_access acc, bool user)
     gpa_t gpa = 0;
     uint32_t pfec = 0xDEAD;
     int rc = x86_translate(&gm, &mmu, la, acc, user, &gpa, &pfec);
-    if (rc != -1)
-        fail_msg("translate 0x%llx acc %d user %d: rc %d (gpa 0x%llx), expected -1",
+    if (rc != -EFAULT)
+        fail_msg("translate 0x%llx acc %d user %d: rc %d (gpa 0x%llx), expected -EFAULT",
                  (unsigned long long)la, (int)acc, (int)user, rc, (unsigned long long)gpa);
     return pfec;
 }
@@ -256,11 +257,11 @@ static void test_read_virt_fault_second_page(void **state)
     uint8_t buf[8];
     uint64_t fla = 0;
     uint32_t pfec = 0xDEAD;
-    assert_int_equal(x86_read_virt(&gm, &mmu, VA_NP - 4, buf, 8, false, &fla, &pfec), -1);
+    assert_int_equal(x86_read_virt(&gm, &mmu, VA_NP - 4, buf, 8, false, &fla, &pfec), -EFAULT);
     assert_int_equal(fla, VA_NP); /* the first byte of the second page */
     assert_int_equal(pfec, 0);
     /* A user read faults on the first (supervisor) page already. */
-    assert_int_equal(x86_read_virt(&gm, &mmu, VA_RW + 0xFFC, buf, 8, true, &fla, &pfec), -1);
+    assert_int_equal(x86_read_virt(&gm, &mmu, VA_RW + 0xFFC, buf, 8, true, &fla, &pfec), -EFAULT);
     assert_int_equal(fla, VA_RW + 0xFFC);
     assert_int_equal(pfec, 5);
 }
@@ -273,7 +274,7 @@ static void test_write_virt(void **state)
     uint32_t pfec = 0xDEAD;
     /* A write crossing from a user RW page (0x20FFC) into a user NX read-only page faults on
      * the second page with P|W|U. */
-    assert_int_equal(x86_write_virt(&gm, &mmu, 0x20FFC, src, 8, true, &fla, &pfec), -1);
+    assert_int_equal(x86_write_virt(&gm, &mmu, 0x20FFC, src, 8, true, &fla, &pfec), -EFAULT);
     assert_int_equal(fla, VA_USER_NX);
     assert_int_equal(pfec, 7);
     /* A write inside the 2 MiB page lands at the translated address and sets Dirty. */
@@ -281,7 +282,7 @@ static void test_write_virt(void **state)
     assert_memory_equal(gm.host + 0x3FFFFC, src, 4);
     assert_int_equal(entry(PD, 2) & D, D);
     /* Supervisor write to the read-only page with WP: fault at its first byte, pfec 3. */
-    assert_int_equal(x86_write_virt(&gm, &mmu, VA_RO, src, 1, false, &fla, &pfec), -1);
+    assert_int_equal(x86_write_virt(&gm, &mmu, VA_RO, src, 1, false, &fla, &pfec), -EFAULT);
     assert_int_equal(fla, VA_RO);
     assert_int_equal(pfec, 3);
     assert_int_equal(gm.host[0x13000], 0);
@@ -293,10 +294,10 @@ static void test_frame_outside_ram(void **state)
     uint8_t buf[4] = {0};
     uint64_t fla = 0;
     uint32_t pfec = 0;
-    /* Translation succeeds, the physical access does not: -2, not a #PF. */
+    /* Translation succeeds, the physical access does not: -ERANGE, not a #PF. */
     assert_int_equal(ok(VA_BAD_PA + 4, X86_READ, false), 0x10000004);
-    assert_int_equal(x86_read_virt(&gm, &mmu, VA_BAD_PA, buf, 4, false, &fla, &pfec), -2);
-    assert_int_equal(x86_write_virt(&gm, &mmu, VA_BAD_PA, buf, 4, false, &fla, &pfec), -2);
+    assert_int_equal(x86_read_virt(&gm, &mmu, VA_BAD_PA, buf, 4, false, &fla, &pfec), -ERANGE);
+    assert_int_equal(x86_write_virt(&gm, &mmu, VA_BAD_PA, buf, 4, false, &fla, &pfec), -ERANGE);
 }
 
 static void test_table_outside_ram(void **state)

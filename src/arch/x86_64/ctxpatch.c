@@ -1,5 +1,6 @@
 /* Hidden CPU state Unicorn's API does not reach (segment caches, CPL, error code), reached through
  * saved contexts at offsets calibrated once per VM on a throwaway engine. */
+#include <errno.h>
 #include <string.h>
 
 #include "arch/x86_64/x86.h"
@@ -44,7 +45,7 @@ static int find_u64(const uint8_t *blob, size_t len, uint64_t v, size_t from)
         if (x == v)
             return (int)o;
     }
-    return -1;
+    return -ENOENT;
 }
 
 int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen)
@@ -52,9 +53,9 @@ int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen)
     uc_engine *uc;
     if (uc_open(UC_ARCH_X86, UC_MODE_64, &uc) != UC_ERR_OK) {
         snprintf(err, errlen, "Unicorn cannot create an x86-64 engine");
-        return -1;
+        return -ENOTSUP;
     }
-    int rc = -1;
+    int rc = -ENOTSUP;
     uc_context *ctx = NULL;
     static const uint8_t code[] = {
         0x66, 0xb8, 0x34, 0x12, /* mov $0x1234, %ax */
@@ -180,7 +181,7 @@ int x86_load_cs_ss(struct vcpu *v, uint16_t cs, uint64_t cs_desc, uint16_t ss, u
     struct x86_vm *xvm = vm->arch_state;
     struct x86_vcpu *xv = v->arch;
     if (uc_context_save(vm->uc, xv->scratch) != UC_ERR_OK)
-        return -1;
+        return -ENOTSUP;
     uint8_t *blob = (uint8_t *)xv->scratch;
     const struct x86_ctx_layout *lay = &xvm->layout;
     put_seg(blob, lay, SEG_CS, cs, cs_desc);
@@ -201,7 +202,7 @@ int x86_load_cs_ss(struct vcpu *v, uint16_t cs, uint64_t cs_desc, uint16_t ss, u
             hf |= HF_ADDSEG_MASK;
     }
     memcpy(blob + lay->hflags, &hf, 4);
-    return uc_context_restore(vm->uc, xv->scratch) == UC_ERR_OK ? 0 : -1;
+    return uc_context_restore(vm->uc, xv->scratch) == UC_ERR_OK ? 0 : -ENOTSUP;
 }
 
 void x86_last_exception_info(struct vcpu *v, uint32_t *error_code, bool *is_int)

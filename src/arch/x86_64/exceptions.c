@@ -1,5 +1,7 @@
 /* Exception and interrupt delivery through the guest's long-mode IDT, as the CPU does it:
  * gate checks, privilege change through the TSS, IST, frame push, double and triple faults. */
+#include <errno.h>
+
 #include "arch/x86_64/x86.h"
 #include "softkvm/trace.h"
 #include "softkvm/engine_check.h"
@@ -79,13 +81,13 @@ static const char *vec_name(unsigned vec)
 static int fault(struct exc *f, unsigned vec, uint32_t err)
 {
     *f = (struct exc){.vec = vec, .has_err = true, .err = err};
-    return -1;
+    return -EFAULT;
 }
 
 static int page_fault(struct exc *f, uint32_t pfec, uint64_t la)
 {
     *f = (struct exc){.vec = X86_PF, .has_err = true, .err = pfec, .cr2 = la};
-    return -1;
+    return -EFAULT;
 }
 
 /* Read size bytes at linear la as an implicit supervisor access; a failure becomes *f. */
@@ -95,14 +97,14 @@ static int sys_read(struct vm *vm, const struct x86_mmu *mmu, uint64_t la, void 
     uint64_t fla;
     uint32_t pfec;
     int rc = x86_read_virt(&vm->mem, mmu, la, buf, size, false, &fla, &pfec);
-    if (rc == -1)
+    if (rc == -EFAULT)
         return page_fault(f, pfec, fla);
     if (rc != 0)
         return fault(f, X86_GP, 0);
     return 0;
 }
 
-/* One delivery attempt. Returns 0, or -1 with the nested exception in *f. ext: the EXT bit of
+/* One delivery attempt. Returns 0, or -EFAULT with the nested exception in *f. ext: the EXT bit of
  * error codes (the event was not software-generated). */
 static int try_deliver(struct vcpu *v, const struct exc *e, uint32_t ext, struct exc *f)
 {
@@ -121,7 +123,7 @@ static int try_deliver(struct vcpu *v, const struct exc *e, uint32_t ext, struct
         return fault(f, X86_GP, idt_err);
     uint64_t gate[2];
     if (sys_read(vm, &mmu, idtr.base + (uint64_t)e->vec * 16, gate, 16, f) != 0)
-        return -1;
+        return -EFAULT;
     unsigned type = (gate[0] >> 40) & 0xF, gdpl = (gate[0] >> 45) & 3, ist = (gate[0] >> 32) & 7;
     uint16_t sel = (uint16_t)(gate[0] >> 16);
     uint64_t target = (gate[0] & 0xFFFF) | ((gate[0] >> 32) & 0xFFFF0000ULL) | (gate[1] << 32);
@@ -155,7 +157,7 @@ static int try_deliver(struct vcpu *v, const struct exc *e, uint32_t ext, struct
         if ((uint64_t)off + 7 > tr.limit)
             return fault(f, X86_TS, (tr.selector & 0xFFFC) + ext);
         if (sys_read(vm, &mmu, tr.base + off, &rsp, 8, f) != 0)
-            return -1;
+            return -EFAULT;
     }
     rsp &= ~0xFULL;
     uint64_t frame[6];
@@ -174,7 +176,7 @@ static int try_deliver(struct vcpu *v, const struct exc *e, uint32_t ext, struct
     uint64_t fla;
     uint32_t pfec;
     int rc = x86_write_virt(&vm->mem, &mmu, new_rsp, frame, 8ULL * n, new_cpl == 3, &fla, &pfec);
-    if (rc == -1)
+    if (rc == -EFAULT)
         return page_fault(f, pfec, fla);
     if (rc != 0)
         return fault(f, X86_SS, ext);

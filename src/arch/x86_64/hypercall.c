@@ -1,4 +1,5 @@
 /* The x86 hypercall exit: KVM's VMCALL/VMMCALL rules (vendor patching, CPL, width) and dispatch. */
+#include <errno.h>
 #include <string.h>
 
 #include "arch/x86_64/hypercall_abi.h"
@@ -35,7 +36,7 @@ static void foreign_hypercall(struct vcpu *v, const struct x86_regs *r, enum x86
      * a read-only code page gives the guest #PF (write), not #UD. */
     uint64_t la = x86_cs_base(vm, r) + r->rip;
     int rc = x86_write_virt(&vm->mem, &mmu, la, bytes, 3, cpl == 3, &fault_la, &pfec);
-    if (rc == -1) {
+    if (rc == -EFAULT) {
         x86_deliver_exception(v, X86_PF, true, pfec, false, fault_la);
         return;
     }

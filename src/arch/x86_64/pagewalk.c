@@ -1,5 +1,6 @@
 /* Software walk of the guest's x86 page tables, for the accesses softkvm makes on the CPU's behalf.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "arch/x86_64/x86.h"
@@ -31,7 +32,7 @@ static int walk_fault(uint32_t *pfec, bool present, enum x86_access acc, bool us
     if (acc == X86_FETCH && ((mmu->efer & EFER_NXE) || (mmu->cr4 & CR4_SMEP)))
         e |= PFEC_I;
     *pfec = e;
-    return -1;
+    return -EFAULT;
 }
 
 /* Read an entry of size esz at gpa; entries outside RAM read as not present. */
@@ -134,15 +135,15 @@ static int access_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, 
             chunk[n] = left;
         if (x86_translate(gm, mmu, a, write ? X86_WRITE : X86_READ, user, &gpa[n], pfec) != 0) {
             *fault_la = a;
-            return -1;
+            return -EFAULT;
         }
         if (!gmem_in_range(gm, gpa[n], chunk[n]))
-            return -2;
+            return -ERANGE;
         a += chunk[n];
         left -= chunk[n];
     }
     if (chunk[0] + (n > 1 ? chunk[1] : 0) < len)
-        return -2; /* longer than two pages: not an access the CPU makes */
+        return -ERANGE; /* longer than two pages: not an access the CPU makes */
     for (unsigned i = 0; i < n; i++) {
         if (write)
             gmem_write(gm, gpa[i], buf, chunk[i]);

@@ -1,5 +1,7 @@
 /* Reading the x86 vCPU state the hypercall and exception paths need: registers, mode, descriptors.
  */
+#include <errno.h>
+
 #include "arch/x86_64/x86.h"
 #include "softkvm/engine_check.h"
 
@@ -41,11 +43,11 @@ int x86_read_descriptor(struct vm *vm, const struct x86_mmu *mmu, uint16_t sel, 
     ENGINE_OK(vm, uc_reg_read(vm->uc, (sel & 4) ? UC_X86_REG_LDTR : UC_X86_REG_GDTR, &table));
     uint32_t off = sel & ~7u;
     if ((uint64_t)off + 7 > table.limit)
-        return -1;
+        return -ERANGE;
     uint64_t fault_la;
     uint32_t pfec;
     if (x86_read_virt(&vm->mem, mmu, table.base + off, desc, 8, false, &fault_la, &pfec) != 0)
-        return -1;
+        return -EFAULT;
     return 0;
 }
 

@@ -132,20 +132,22 @@ struct x86_mmu {
 };
 
 /* Translate a linear address. user: access at CPL 3 (or implicit supervisor when false).
- * Returns 0 with *gpa set, or -1 with *pfec set to the #PF error code the CPU would report. */
+ * Returns 0 with *gpa set, or -EFAULT (a #PF) with *pfec set to the #PF error code the CPU would
+ * report. */
 int x86_translate(const struct gmem *gm, const struct x86_mmu *mmu, uint64_t la,
                   enum x86_access acc, bool user, gpa_t *gpa, uint32_t *pfec);
 
 /* Read or write len bytes (at most two pages' worth) at a linear address. Every page is translated
- * before any byte moves, so a fault leaves memory unchanged. On a translation failure returns -1
- * with *fault_la / *pfec describing the #PF; -2 if a physical address is outside RAM (or the
- * access spans more than two pages). */
+ * before any byte moves, so a fault leaves memory unchanged. Returns 0; -EFAULT on a translation
+ * failure (a #PF), with *fault_la / *pfec describing it; -ERANGE if a physical address is outside
+ * RAM (or the access spans more than two pages). */
 int x86_read_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, void *buf, size_t len,
                   bool user, uint64_t *fault_la, uint32_t *pfec);
 int x86_write_virt(struct gmem *gm, const struct x86_mmu *mmu, uint64_t la, const void *buf,
                    size_t len, bool user, uint64_t *fault_la, uint32_t *pfec);
 
-/* Calibrate context offsets on a throwaway engine. Returns 0 or -1 with err filled. */
+/* Calibrate context offsets on a throwaway engine. Returns 0, or -ENOTSUP with err filled (a
+ * Unicorn build whose CPU state differs, or an engine that refused a step). */
 int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen);
 
 /* Find the live CPU state of a freshly opened engine, which must be at its power-on state: marks
@@ -157,7 +159,8 @@ int x86_ctx_calibrate(struct x86_ctx_layout *lay, char *err, size_t errlen);
 int x86_live_find(uc_engine *uc, const struct x86_ctx_layout *lay, struct x86_live *live);
 
 /* Load CS and SS with the given selectors and raw descriptor high words (flags as the CPU
- * caches them) and set CPL = new_cpl, by patching the engine's saved state. */
+ * caches them) and set CPL = new_cpl, by patching the engine's saved state. Returns 0, or
+ * -ENOTSUP when the engine refused to save or restore its context. */
 int x86_load_cs_ss(struct vcpu *v, uint16_t cs, uint64_t cs_desc, uint16_t ss, uint64_t ss_desc,
                    unsigned new_cpl);
 
@@ -173,8 +176,9 @@ void x86_read_regs(struct vm *vm, struct x86_regs *r);
 /* The paging state of the running vCPU. */
 void x86_read_mmu(struct vm *vm, struct x86_mmu *mmu);
 
-/* Read the 8-byte descriptor for selector sel from the GDT or LDT. Returns 0, or -1 when the
- * selector is outside the table or unreadable. */
+/* Read the 8-byte descriptor for selector sel from the GDT or LDT. Returns 0, -ERANGE when the
+ * selector is outside the table, or -EFAULT when the descriptor cannot be read (not mapped, or
+ * outside RAM). */
 int x86_read_descriptor(struct vm *vm, const struct x86_mmu *mmu, uint16_t sel, uint64_t *desc);
 
 /* The base of the running vCPU's CS: selector << 4 in real mode, the descriptor's base in legacy
