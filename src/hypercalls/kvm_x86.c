@@ -4,10 +4,6 @@
 #include "softkvm/irqchip.h"
 #include "softkvm/kvm_abi.h"
 
-#define KVM_FEATURE_PV_UNHALT      7
-#define KVM_FEATURE_PV_SEND_IPI    11
-#define KVM_FEATURE_PV_SCHED_YIELD 13
-
 #define APIC_DEST_LOGICAL 0x800u
 #define APIC_SHORT_MASK   0xC0000u
 

@@ -4,24 +4,15 @@
 #define SOFTKVM_PPC_HYPERCALLS_H
 
 #include "softkvm/vm.h"
+#include "softkvm/kvm_abi.h"
 
 /* ePAPR hcall numbers (asm/epapr_hcalls.h). */
-#define EV_BYTE_CHANNEL_SEND      1
-#define EV_BYTE_CHANNEL_RECEIVE   2
-#define EV_BYTE_CHANNEL_POLL      3
-#define EV_IDLE                   16
-#define EV_BYTE_CHANNEL_MAX_BYTES 16
 
 /* ePAPR return codes (r3). */
-#define EV_SUCCESS       0
-#define EV_EINVAL        8
-#define EV_UNIMPLEMENTED 12
 
 /* KVM_FEATURE_* on PowerPC: bit numbers of the KVM_HC_FEATURES result. */
-#define KVM_FEATURE_MAGIC_PAGE 1
 
 /* MAP_MAGIC_PAGE's r4 flag: the guest does not map the page no-execute. */
-#define MAGIC_PAGE_FLAG_NOT_MAPPED_NX 1
 
 /* The byte channel softkvm gives the guest as its console (hv-handle in the device tree). */
 #define EPAPR_CONSOLE_HANDLE 1

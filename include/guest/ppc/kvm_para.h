@@ -6,36 +6,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "softkvm/kvm_abi.h"
 
 /* ---- Tokens (r11): vendor << 16 | number ---- */
-#define EV_EPAPR_VENDOR_ID       1
-#define EV_KVM_VENDOR_ID         42
 #define _EV_HCALL_TOKEN(id, num) (((unsigned long)(id) << 16) | (num))
 #define EV_HCALL_TOKEN(num)      _EV_HCALL_TOKEN(EV_EPAPR_VENDOR_ID, num)
 #define KVM_HCALL_TOKEN(num)     _EV_HCALL_TOKEN(EV_KVM_VENDOR_ID, num)
 
 /* ePAPR hypercall numbers */
-#define EV_BYTE_CHANNEL_SEND      1
-#define EV_BYTE_CHANNEL_RECEIVE   2
-#define EV_BYTE_CHANNEL_POLL      3
-#define EV_INT_SET_CONFIG         4
-#define EV_IDLE                   16
-#define EV_BYTE_CHANNEL_MAX_BYTES 16
 
 /* ePAPR return codes (r3) */
-#define EV_SUCCESS       0
-#define EV_EPERM         1
-#define EV_EINVAL        8
-#define EV_UNIMPLEMENTED 12
 
 /* KVM hypercall numbers and feature bits */
-#define KVM_HC_FEATURES               3
-#define KVM_HC_PPC_MAP_MAGIC_PAGE     4
-#define KVM_FEATURE_MAGIC_PAGE        1
-#define KVM_MAGIC_FEAT_SR             (1 << 0)
-#define KVM_MAGIC_FEAT_MAS0_TO_SPRG7  (1 << 1)
-#define MAGIC_PAGE_FLAG_NOT_MAPPED_NX 1
-#define KVM_SC_MAGIC_R0               0x4b564d21 /* r0 of a PR-style hypercall: "KVM!" */
 
 /* ---- The magic page (struct kvm_vcpu_arch_shared), big-endian, 64-bit fields ---- */
 struct kvm_vcpu_arch_shared {

@@ -5,20 +5,11 @@
 #define GUEST_S390X_KVM_PARA_H
 
 #include <stdbool.h>
+#include "softkvm/kvm_abi.h"
 
 /* ---- DIAGNOSE 0x500 subcodes (r1) ---- */
-#define KVM_S390_VIRTIO_NOTIFY     0 /* old s390-virtio transport: specification exception */
-#define KVM_S390_VIRTIO_RESET      1 /* idem */
-#define KVM_S390_VIRTIO_SET_STATUS 2 /* idem */
-#define KVM_S390_VIRTIO_CCW_NOTIFY 3 /* r2 schid, r3 queue, r4 cookie: r2 = cookie or -EINVAL */
-#define DIAG500_STORAGE_LIMIT      4 /* r2 = the highest usable absolute address */
 
 /* ---- Return codes (returned negated in r2) ---- */
-#define KVM_ENOSYS     1000
-#define KVM_EFAULT     14
-#define KVM_EINVAL     22
-#define KVM_EPERM      1
-#define KVM_EOPNOTSUPP 95
 
 static inline long kvm_hypercall0(unsigned long nr)
 {

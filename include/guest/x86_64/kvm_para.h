@@ -4,60 +4,19 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "softkvm/kvm_abi.h"
 
 /* ---- Hypercall numbers (RAX) ---- */
-#define KVM_HC_VAPIC_POLL_IRQ      1
-#define KVM_HC_MMU_OP              2
-#define KVM_HC_FEATURES            3
-#define KVM_HC_PPC_MAP_MAGIC_PAGE  4
-#define KVM_HC_KICK_CPU            5
-#define KVM_HC_MIPS_GET_CLOCK_FREQ 6
-#define KVM_HC_MIPS_EXIT_VM        7
-#define KVM_HC_MIPS_CONSOLE_OUTPUT 8
-#define KVM_HC_CLOCK_PAIRING       9
-#define KVM_HC_SEND_IPI            10
-#define KVM_HC_SCHED_YIELD         11
-#define KVM_HC_MAP_GPA_RANGE       12
 
 /* ---- Return codes (returned negated in RAX) ---- */
-#define KVM_ENOSYS     1000
-#define KVM_EFAULT     14
-#define KVM_EINVAL     22
-#define KVM_E2BIG      7
-#define KVM_EPERM      1
-#define KVM_EOPNOTSUPP 95
 
 /* ---- CPUID leaves ---- */
-#define KVM_CPUID_SIGNATURE 0x40000000u
-#define KVM_CPUID_FEATURES  0x40000001u
 
 /* "KVMKVMKVM\0\0\0" as EBX, ECX, EDX of KVM_CPUID_SIGNATURE */
-#define KVM_SIGNATURE_EBX 0x4b4d564bu
-#define KVM_SIGNATURE_ECX 0x564b4d56u
-#define KVM_SIGNATURE_EDX 0x0000004du
 
 /* ---- KVM_CPUID_FEATURES EAX bit numbers ---- */
-#define KVM_FEATURE_CLOCKSOURCE            0
-#define KVM_FEATURE_NOP_IO_DELAY           1
-#define KVM_FEATURE_MMU_OP                 2
-#define KVM_FEATURE_CLOCKSOURCE2           3
-#define KVM_FEATURE_ASYNC_PF               4
-#define KVM_FEATURE_STEAL_TIME             5
-#define KVM_FEATURE_PV_EOI                 6
-#define KVM_FEATURE_PV_UNHALT              7
-#define KVM_FEATURE_PV_TLB_FLUSH           9
-#define KVM_FEATURE_ASYNC_PF_VMEXIT        10
-#define KVM_FEATURE_PV_SEND_IPI            11
-#define KVM_FEATURE_POLL_CONTROL           12
-#define KVM_FEATURE_PV_SCHED_YIELD         13
-#define KVM_FEATURE_ASYNC_PF_INT           14
-#define KVM_FEATURE_MSI_EXT_DEST_ID        15
-#define KVM_FEATURE_HC_MAP_GPA_RANGE       16
-#define KVM_FEATURE_MIGRATION_CONTROL      17
-#define KVM_FEATURE_CLOCKSOURCE_STABLE_BIT 24
 
 /* KVM_CPUID_FEATURES EDX hint bits */
-#define KVM_HINTS_REALTIME 0
 
 /* ---- Hypercalls ----
  * nr in RAX, p1..p4 in RBX, RCX, RDX, RSI; the result comes back in RAX and nothing else

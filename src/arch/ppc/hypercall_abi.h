@@ -3,15 +3,15 @@
 #define SOFTKVM_ARCH_PPC_HYPERCALL_ABI_H
 
 #include "softkvm/hypercall.h"
+#include "softkvm/kvm_abi.h"
 
 /* Instruction words (big-endian values as the CPU fetches them). */
-#define PPC_INSN_SC      0x44000002u /* sc */
-#define PPC_INSN_SC1     0x44000022u /* sc 1 */
-#define PPC_INSN_NOP     0x60000000u /* ori r0,r0,0 */
-#define PPC_INSN_LIS_R0  0x3C004B56u /* lis r0,0x4b56 */
-#define PPC_INSN_ORI_R0  0x60004D21u /* ori r0,r0,0x4d21 */
-#define PPC_INSN_ISYNC   0x4C00012Cu /* isync */
-#define PPC_KVM_SC_MAGIC 0x4b564d21u /* r0 of a PR-style hypercall: "KVM!" */
+#define PPC_INSN_SC     0x44000002u /* sc */
+#define PPC_INSN_SC1    0x44000022u /* sc 1 */
+#define PPC_INSN_NOP    0x60000000u /* ori r0,r0,0 */
+#define PPC_INSN_LIS_R0 0x3C004B56u /* lis r0,0x4b56 */
+#define PPC_INSN_ORI_R0 0x60004D21u /* ori r0,r0,0x4d21 */
+#define PPC_INSN_ISYNC  0x4C00012Cu /* isync */
 
 /* Which instruction sequence the device tree's hcall-instructions advertises. */
 enum ppc_hcall_style {
@@ -42,7 +42,7 @@ int ppc_sc_level(uint32_t insn);
 
 /* The functions below are on the hypercall hot path: inline. */
 
-/* KVM's rule for an sc of level lev. PR style: an sc with r0 (low 32 bits) = PPC_KVM_SC_MAGIC from
+/* KVM's rule for an sc of level lev. PR style: an sc with r0 (low 32 bits) = KVM_SC_MAGIC_R0 from
  * supervisor state is a hypercall, any other sc is the guest's system call. HV style: sc 1 from
  * supervisor state is a hypercall, sc 1 from problem state a privileged-instruction program
  * interrupt, sc 0 the guest's system call. */
@@ -54,7 +54,7 @@ static inline enum ppc_sc_kind ppc_sc_classify(enum ppc_hcall_style style, int l
             return PPC_SC_SYSCALL;
         return problem_state ? PPC_SC_PRIV : PPC_SC_HYPERCALL;
     }
-    if (!problem_state && (uint32_t)r0 == PPC_KVM_SC_MAGIC)
+    if (!problem_state && (uint32_t)r0 == KVM_SC_MAGIC_R0)
         return PPC_SC_HYPERCALL;
     return PPC_SC_SYSCALL;
 }

@@ -7,6 +7,7 @@
 
 #include "arch/ppc/hypercall_abi.h"
 #include "softkvm/engine_state.h"
+#include "softkvm/kvm_abi.h"
 #include "softkvm/timer.h"
 #include "softkvm/vm.h"
 
@@ -143,12 +144,10 @@ struct ppc_reg_desc {
 extern const struct ppc_reg_desc ppc_regs[PPC_NREGS];
 
 /* Offsets in the magic page (struct kvm_vcpu_arch_shared, spec section 7.3). */
-#define MAGIC_CRITICAL               24
-#define MAGIC_MSR                    88
-#define MAGIC_INT_PENDING            100
-#define MAGIC_SIZE                   240
-#define KVM_MAGIC_FEAT_SR            (1u << 0)
-#define KVM_MAGIC_FEAT_MAS0_TO_SPRG7 (1u << 1)
+#define MAGIC_CRITICAL    24
+#define MAGIC_MSR         88
+#define MAGIC_INT_PENDING 100
+#define MAGIC_SIZE        240
 
 /* Pending interrupt bits. */
 #define PPC_IRQ_EXT (1u << 0)

@@ -5,9 +5,7 @@
 
 #include "arch/x86_64/x86.h"
 #include "softkvm/engine_check.h"
-
-#define KVM_CPUID_SIGNATURE 0x40000000u
-#define KVM_CPUID_FEATURES  0x40000001u
+#include "softkvm/kvm_abi.h"
 
 /* Run CPUID leaf on the engine's own CPU model (before the hook exists) to learn its defaults.
  * Returns 0, or -ENOTSUP when the engine refused a step. */
