@@ -7,18 +7,34 @@
 #include "hypercalls/ppc_hypercalls.h"
 #include "softkvm/engine_check.h"
 
-static uint64_t page_get(const uint8_t *p, unsigned len)
+/* The page's big-endian fields through gmem's accessors, on a one-page view of the page (the
+ * offsets are the ABI's constants, always inside it; a field outside would read as 0). */
+static struct gmem page_view(uint8_t *page)
 {
-    uint64_t v = 0;
-    for (unsigned i = 0; i < len; i++)
-        v = (v << 8) | p[i];
-    return v;
+    return (struct gmem){.host = page,
+                         .size = SKVM_PAGE_SIZE,
+                         .nslots = 1,
+                         .slots = {{.gpa = 0, .size = SKVM_PAGE_SIZE, .host = page}}};
 }
 
-static void page_put(uint8_t *p, unsigned len, uint64_t v)
+static uint64_t page_get(const uint8_t *page, unsigned off, unsigned len)
 {
-    for (unsigned i = 0; i < len; i++)
-        p[len - 1 - i] = (uint8_t)(v >> (8 * i));
+    const struct gmem pg = page_view((uint8_t *)page);
+    if (len == 8) {
+        uint64_t v = 0;
+        return gmem_read_be64(&pg, off, &v) == 0 ? v : 0;
+    }
+    uint32_t v = 0;
+    return gmem_read_be32(&pg, off, &v) == 0 ? v : 0;
+}
+
+static void page_put(uint8_t *page, unsigned off, unsigned len, uint64_t v)
+{
+    struct gmem pg = page_view(page);
+    if (len == 8)
+        gmem_write_be64(&pg, off, v);
+    else
+        gmem_write_be32(&pg, off, (uint32_t)v);
 }
 
 static uint64_t field_mask(unsigned len)
@@ -45,7 +61,7 @@ bool ppc_magic_critical(struct vcpu *v, uint64_t msr)
     struct ppc_vm *pvm = ppc_vm_of(v->vm);
     if (!pv->magic.mapped || (msr & MSR_PR))
         return false;
-    uint64_t crit = page_get(pv->magic.page + MAGIC_CRITICAL, 8);
+    uint64_t crit = page_get(pv->magic.page, MAGIC_CRITICAL, 8);
     uint64_t r1 = ppc_get(v->vm, UC_PPC_REG_1);
     if (!(pvm->is64 && (msr & MSR_SF))) {
         /* KVM compares 32 bits for a 32-bit caller (Linux stores r1 at critical + 4 there). */
@@ -64,14 +80,14 @@ void ppc_magic_pull(struct vcpu *v)
         const struct ppc_reg_desc *d = &ppc_regs[r];
         if (!pvm->present[r] || d->page_off < 0)
             continue;
-        uint64_t val = page_get(m->page + d->page_off, d->page_len);
+        uint64_t val = page_get(m->page, (unsigned)d->page_off, d->page_len);
         if (val == m->last[r])
             continue;
         if (!d->readonly)
             ppc_reg_write(v, r, pvm->is64 ? val : (val & 0xFFFFFFFFULL));
         m->last[r] = val;
     }
-    uint64_t msr = page_get(m->page + MAGIC_MSR, 8);
+    uint64_t msr = page_get(m->page, MAGIC_MSR, 8);
     if (msr != m->last_msr) {
         ppc_set(v->vm, UC_PPC_REG_MSR, msr);
         m->last_msr = msr;
@@ -91,13 +107,13 @@ void ppc_magic_push(struct vcpu *v)
         if (!pvm->present[r] || d->page_off < 0)
             continue;
         uint64_t val = vals[r] & field_mask(d->page_len);
-        page_put(m->page + d->page_off, d->page_len, val);
+        page_put(m->page, (unsigned)d->page_off, d->page_len, val);
         m->last[r] = val;
     }
     uint64_t msr = ppc_get(v->vm, UC_PPC_REG_MSR);
-    page_put(m->page + MAGIC_MSR, 8, msr);
+    page_put(m->page, MAGIC_MSR, 8, msr);
     m->last_msr = msr;
-    page_put(m->page + MAGIC_INT_PENDING, 4, pv->pending != 0);
+    page_put(m->page, MAGIC_INT_PENDING, 4, pv->pending != 0);
 }
 
 /* Map the page at real address a for the engine (not needed where a is guest RAM). */
