@@ -7,6 +7,7 @@
 #include "arch/ppc/ppc.h"
 #include "softkvm/arch.h"
 #include "softkvm/engine_check.h"
+#include "softkvm/engine_init.h"
 
 struct vcpu *ppc_cur(struct vm *vm)
 {
@@ -81,12 +82,10 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
         snprintf(err, errlen, "PowerPC guests run on one vCPU (softkvm has no PowerPC SMP yet)");
         return -EINVAL;
     }
-    struct ppc_vm *pvm = calloc(1, sizeof(*pvm));
-    if (pvm == NULL) {
-        snprintf(err, errlen, "out of host memory");
-        return -ENOMEM;
-    }
-    vm->arch_state = pvm;
+    int rc = engine_init_arch_state(vm, sizeof(struct ppc_vm), err, errlen);
+    if (rc != 0)
+        return rc;
+    struct ppc_vm *pvm = vm->arch_state;
     pvm->is64 = is64;
     pvm->real_mask = is64 ? 0x0FFFFFFFFFFFFFFFULL : 0xFFFFFFFFULL;
     pvm->model = ppc_cpu_model_find(vm->cfg.cpu_model, is64, err, errlen);
@@ -98,29 +97,15 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
         return -EINVAL;
     }
     uc_mode mode = (is64 ? UC_MODE_PPC64 : UC_MODE_PPC32) | UC_MODE_BIG_ENDIAN;
-    if (uc_open(UC_ARCH_PPC, mode, &vm->uc) != UC_ERR_OK) {
-        snprintf(err, errlen, "Unicorn cannot create a %s engine", is64 ? "ppc64" : "ppc");
-        return -ENOTSUP;
-    }
-    if (pvm->model->uc_model >= 0 &&
-        uc_ctl_set_cpu_model(vm->uc, pvm->model->uc_model) != UC_ERR_OK) {
-        snprintf(err, errlen, "Unicorn refused CPU model %s", pvm->model->name);
-        return -ENOTSUP;
-    }
-    int map_rc = vm_map_ram(vm, err, errlen);
-    if (map_rc != 0)
-        return map_rc;
-    /* No `until` address: the engine runs until a hook stops it. */
-    if (uc_ctl_exits_enable(vm->uc) != UC_ERR_OK) {
-        snprintf(err, errlen, "Unicorn refused to enable exits");
-        return -ENOTSUP;
-    }
-    struct ppc_vcpu *pv = calloc(1, sizeof(*pv));
-    if (pv == NULL) {
-        snprintf(err, errlen, "out of host memory for vCPU state");
-        return -ENOMEM;
-    }
-    vm->vcpus[0].arch = pv;
+    rc = engine_init_open(vm, UC_ARCH_PPC, mode, pvm->model->uc_model, is64 ? "ppc64" : "ppc",
+                          pvm->model->name, err, errlen);
+    if (rc == 0)
+        rc = engine_init_ram(vm, err, errlen);
+    if (rc == 0)
+        rc = engine_init_vcpus(vm, sizeof(struct ppc_vcpu), err, errlen);
+    if (rc != 0)
+        return rc;
+    struct ppc_vcpu *pv = vm->vcpus[0].arch;
     if (ppc_dec_timer_register(&vm->vcpus[0]) != 0) {
         snprintf(err, errlen, "cannot register the decrementer's timer");
         return -ENOMEM;
@@ -140,27 +125,17 @@ static int ppc_init_common(struct vm *vm, bool is64, char *err, size_t errlen)
         return -ENOTSUP;
     /* Supervisor, real mode, vectors at 0 (the 7457A resets with MSR[IP] set). */
     uint64_t msr = is64 ? (MSR_SF | MSR_ME) : MSR_ME;
-    if (!vm->cfg.engine_api_only) { /* else (or when not found) the register API only */
-        int lrc = ppc_live_find(vm->uc, is64, msr & ~MSR_ME, msr, &pv->live);
-        if (lrc != 0 && lrc != -ENOENT) {
-            snprintf(err, errlen, "the engine failed while its CPU state was located: %s",
-                     strerror(-lrc));
-            return lrc;
-        }
-    }
+    if (!vm->cfg.engine_api_only) /* else (or when not found) the register API only */
+        rc = engine_init_live(ppc_live_find(vm->uc, is64, msr & ~MSR_ME, msr, &pv->live), err,
+                              errlen);
+    if (rc != 0)
+        return rc;
     ppc_set(vm, UC_PPC_REG_MSR, msr);
     pvm->pvr = 0;
     if (ppc_stubs_init(vm, err, errlen) != 0)
         return -ENOTSUP;
-    int rc = ppc_hypercalls_init(vm);
-    if (rc == 0)
-        rc = ppc_irq_line_init(vm);
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot set up the PowerPC hypercalls and devices: %s",
-                 strerror(-rc));
-        return rc;
-    }
-    return 0;
+    return engine_init_services(vm, ppc_hypercalls_init, ppc_irq_line_init,
+                                "PowerPC hypercalls and devices", err, errlen);
 }
 
 static int ppc32_init(struct vm *vm, char *err, size_t errlen)

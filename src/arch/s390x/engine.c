@@ -6,6 +6,7 @@
 
 #include "arch/s390x/s390x.h"
 #include "softkvm/arch.h"
+#include "softkvm/engine_init.h"
 #include "softkvm/engine_check.h"
 
 struct vcpu *s390_cur(struct vm *vm)
@@ -33,55 +34,37 @@ static int s390_init(struct vm *vm, char *err, size_t errlen)
         snprintf(err, errlen, "s390x guests run on one vCPU (softkvm has no SIGP to start more)");
         return -EINVAL;
     }
-    struct s390_vm *s = calloc(1, sizeof(*s));
-    if (s == NULL) {
-        snprintf(err, errlen, "out of host memory");
-        return -ENOMEM;
-    }
-    vm->arch_state = s;
-    int rc = s390_ctx_calibrate(&s->lay, err, errlen);
+    int rc = engine_init_arch_state(vm, sizeof(struct s390_vm), err, errlen);
     if (rc != 0)
         return rc;
-    if (uc_open(UC_ARCH_S390X, UC_MODE_BIG_ENDIAN, &vm->uc) != UC_ERR_OK) {
-        snprintf(err, errlen, "Unicorn cannot create an s390x engine");
-        return -ENOTSUP;
-    }
-    int map_rc = vm_map_ram(vm, err, errlen);
-    if (map_rc != 0)
-        return map_rc;
-    /* Exits on, list empty: the engine runs until a hook stops it. No memory-access hooks: out
-     * of RAM the CPU itself raises addressing exceptions, and access hooks would slow every
-     * load and store of the guest. */
+    struct s390_vm *s = vm->arch_state;
+    rc = s390_ctx_calibrate(&s->lay, err, errlen);
+    if (rc == 0)
+        rc =
+            engine_init_open(vm, UC_ARCH_S390X, UC_MODE_BIG_ENDIAN, -1, "s390x", NULL, err, errlen);
+    /* No memory-access hooks: out of RAM the CPU itself raises addressing exceptions, and
+     * access hooks would slow every load and store of the guest. */
+    if (rc == 0)
+        rc = engine_init_ram(vm, err, errlen);
+    if (rc != 0)
+        return rc;
     uc_hook h;
-    if (uc_ctl_exits_enable(vm->uc) != UC_ERR_OK ||
-        uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, vm, 1, 0) != UC_ERR_OK ||
+    if (uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, vm, 1, 0) != UC_ERR_OK ||
         uc_context_alloc(vm->uc, &s->ctx) != UC_ERR_OK) {
         snprintf(err, errlen, "Unicorn refused an s390x hook");
         return -ENOTSUP;
     }
     rc = s390_traps_init(vm, err, errlen);
+    if (rc == 0)
+        rc = engine_init_vcpus(vm, sizeof(struct s390_vcpu), err, errlen);
     if (rc != 0)
         return rc;
-    struct s390_vcpu *sv = calloc(1, sizeof(*sv));
-    if (sv == NULL) {
-        snprintf(err, errlen, "out of host memory for vCPU state");
-        return -ENOMEM;
-    }
-    vm->vcpus[0].arch = sv;
-    if (!vm->cfg.engine_api_only) { /* else (or when not found) the register API only */
-        int lrc = s390_live_find(vm->uc, &s->lay, &sv->live);
-        if (lrc != 0 && lrc != -ENOENT) {
-            snprintf(err, errlen, "the engine failed while its CPU state was located: %s",
-                     strerror(-lrc));
-            return lrc;
-        }
-    }
-    rc = s390_hypercalls_init(vm);
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot set up the s390x hypercalls: %s", strerror(-rc));
-        return rc;
-    }
-    return 0;
+    struct s390_vcpu *sv = vm->vcpus[0].arch;
+    if (!vm->cfg.engine_api_only) /* else (or when not found) the register API only */
+        rc = engine_init_live(s390_live_find(vm->uc, &s->lay, &sv->live), err, errlen);
+    if (rc == 0)
+        rc = engine_init_services(vm, s390_hypercalls_init, NULL, "s390x hypercalls", err, errlen);
+    return rc;
 }
 
 static uint64_t s390_get_pc(struct vcpu *v)

@@ -7,6 +7,7 @@
 #include "softkvm/arch.h"
 #include "softkvm/trace.h"
 #include "softkvm/engine_check.h"
+#include "softkvm/engine_init.h"
 
 #define RF_IF (1ULL << 9)
 
@@ -129,39 +130,28 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
                  vm->cfg.cpu_model != NULL ? "--cpu" : "--hcall-style");
         return -EINVAL;
     }
-    struct x86_vm *xvm = calloc(1, sizeof(*xvm));
-    if (xvm == NULL) {
-        snprintf(err, errlen, "out of host memory");
-        return -ENOMEM;
-    }
-    vm->arch_state = xvm;
-    if (x86_ctx_calibrate(&xvm->layout, err, errlen) != 0)
-        return -ENOTSUP;
-    if (uc_open(UC_ARCH_X86, UC_MODE_64, &vm->uc) != UC_ERR_OK) {
-        snprintf(err, errlen, "Unicorn cannot create an x86-64 engine");
-        return -ENOTSUP;
-    }
-    if (!vm->cfg.engine_api_only) { /* else (or when not found) the register API only */
-        int lrc = x86_live_find(vm->uc, &xvm->layout, &xvm->live);
-        if (lrc != 0 && lrc != -ENOENT) {
-            snprintf(err, errlen, "the engine failed while its CPU state was located: %s",
-                     strerror(-lrc));
-            return lrc;
-        }
-    }
+    int rc = engine_init_arch_state(vm, sizeof(struct x86_vm), err, errlen);
+    if (rc != 0)
+        return rc;
+    struct x86_vm *xvm = vm->arch_state;
+    rc = x86_ctx_calibrate(&xvm->layout, err, errlen);
+    if (rc == 0)
+        rc = engine_init_open(vm, UC_ARCH_X86, UC_MODE_64, -1, "x86-64", NULL, err, errlen);
+    /* The live state is searched while the engine is at its power-on state. */
+    if (rc == 0 && !vm->cfg.engine_api_only) /* else (or when not found) the register API only */
+        rc = engine_init_live(x86_live_find(vm->uc, &xvm->layout, &xvm->live), err, errlen);
+    if (rc != 0)
+        return rc;
     if (vm->ncpus > 1 && (uc_context_alloc(vm->uc, &xvm->reset_ctx) != UC_ERR_OK ||
                           uc_context_save(vm->uc, xvm->reset_ctx) != UC_ERR_OK)) {
         snprintf(err, errlen, "out of host memory for vCPU state");
         return -ENOMEM;
     }
-    int map_rc = vm_map_ram(vm, err, errlen);
-    if (map_rc != 0)
-        return map_rc;
-    /* Exits on: nothing. The engine runs until a hook stops it (no `until` address). */
+    rc = engine_init_ram(vm, err, errlen);
+    if (rc != 0)
+        return rc;
     uc_hook h;
-    uc_err e = uc_ctl_exits_enable(vm->uc);
-    if (e == UC_ERR_OK)
-        e = uc_hook_add(vm->uc, &h, UC_HOOK_INSN_INVALID, (void *)hook_invalid, vm, 1, 0);
+    uc_err e = uc_hook_add(vm->uc, &h, UC_HOOK_INSN_INVALID, (void *)hook_invalid, vm, 1, 0);
     if (e == UC_ERR_OK)
         e = uc_hook_add(vm->uc, &h, UC_HOOK_INTR, (void *)hook_intr, vm, 1, 0);
     if (e == UC_ERR_OK)
@@ -174,32 +164,22 @@ static int x86_init(struct vm *vm, char *err, size_t errlen)
         snprintf(err, errlen, "Unicorn refused a hook: %s", uc_strerror(e));
         return -ENOTSUP;
     }
-    for (unsigned i = 0; i < vm->ncpus; i++) {
-        struct x86_vcpu *xv = calloc(1, sizeof(*xv));
-        if (xv == NULL || uc_context_alloc(vm->uc, &xv->scratch) != UC_ERR_OK) {
-            free(xv);
-            snprintf(err, errlen, "out of host memory for vCPU state");
-            return -ENOMEM;
-        }
-        vm->vcpus[i].arch = xv;
-        xv->live = xvm->live;
-        if (vm->ncpus > 1 && uc_context_alloc(vm->uc, &vm->vcpus[i].ctx) != UC_ERR_OK) {
-            snprintf(err, errlen, "out of host memory for vCPU state");
-            return -ENOMEM;
-        }
-    }
-    int rc = x86_cpuid_install(vm, err, errlen);
+    rc = engine_init_vcpus(vm, sizeof(struct x86_vcpu), err, errlen);
     if (rc != 0)
         return rc;
-    rc = x86_hypercalls_init(vm);
-    if (rc == 0)
-        rc = lapic_init(vm);
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot set up the x86 hypercalls and local APICs: %s",
-                 strerror(-rc));
-        return rc;
+    for (unsigned i = 0; i < vm->ncpus; i++) {
+        struct x86_vcpu *xv = vm->vcpus[i].arch;
+        if (uc_context_alloc(vm->uc, &xv->scratch) != UC_ERR_OK) {
+            snprintf(err, errlen, "out of host memory for vCPU state");
+            return -ENOMEM;
+        }
+        xv->live = xvm->live;
     }
-    return 0;
+    rc = x86_cpuid_install(vm, err, errlen);
+    if (rc == 0)
+        rc = engine_init_services(vm, x86_hypercalls_init, lapic_init,
+                                  "x86 hypercalls and local APICs", err, errlen);
+    return rc;
 }
 
 static void x86_set_pc(struct vcpu *v, uint64_t pc)
