@@ -4,6 +4,7 @@
 #include <errno.h>
 
 #include "softkvm/vm.h"
+#include "softkvm/engine_check.h"
 
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
@@ -30,7 +31,7 @@ int vclock_enable(struct vm *vm)
     if (uc_hook_add(vm->uc, &h, UC_HOOK_BLOCK, (void *)hook_block, vm, 1, 0) != UC_ERR_OK)
         return -EINVAL;
     /* Blocks translated before the hook existed would not call it. */
-    uc_ctl_flush_tb(vm->uc);
+    ENGINE_OK(vm, uc_ctl_flush_tb(vm->uc));
     vm->vclock.enabled = true;
     return 0;
 }

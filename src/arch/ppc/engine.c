@@ -17,7 +17,7 @@ struct vcpu *ppc_cur(struct vm *vm)
 uint64_t ppc_get(struct vm *vm, int regid)
 {
     uint64_t v = 0; /* ppc32 reads fill the low 4 bytes only */
-    uc_reg_read(vm->uc, regid, &v);
+    ENGINE_OK(vm, uc_reg_read(vm->uc, regid, &v));
     return ppc_vm_of(vm)->is64 ? v : (v & 0xFFFFFFFFULL);
 }
 

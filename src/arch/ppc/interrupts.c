@@ -56,7 +56,7 @@ static void window_set(struct vcpu *v, bool on)
         ENGINE_OK(vm, uc_hook_del(vm->uc, pv->window_hook));
     }
     /* Blocks translated before (after) the change would (not) call the hook. */
-    uc_ctl_flush_tb(vm->uc);
+    ENGINE_OK(vm, uc_ctl_flush_tb(vm->uc));
     pv->window_armed = on;
 }
 

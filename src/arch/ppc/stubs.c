@@ -106,7 +106,7 @@ int ppc_stub_run(struct vcpu *v, uint64_t addr, unsigned n, const uint8_t *gprs,
     ptrs[n + 1] = &saved[n + 1];
     /* ppc32 register reads fill 4 bytes of each 8-byte buffer (zeroed above, little-endian host).
      */
-    uc_reg_read_batch(vm->uc, ids, ptrs, (int)n + 2);
+    ENGINE_OK(vm, uc_reg_read_batch(vm->uc, ids, ptrs, (int)n + 2));
     uint64_t msr = stub_msr(pvm, saved[n + 1]);
     ENGINE_OK(vm, uc_reg_write(vm->uc, UC_PPC_REG_MSR, &msr));
     if (set_in) {
@@ -132,7 +132,7 @@ int ppc_stub_run(struct vcpu *v, uint64_t addr, unsigned n, const uint8_t *gprs,
                 vals[i] &= 0xFFFFFFFFULL;
     }
     /* Restore the GPRs, then the MSR, then the PC (the order matters for nothing but clarity). */
-    uc_reg_write_batch(vm->uc, ids, ptrs, (int)n + 2);
+    ENGINE_OK(vm, uc_reg_write_batch(vm->uc, ids, ptrs, (int)n + 2));
     if (!ok) {
         vm_stop(vm, OUTCOME_HOST_ERROR, 0,
                 "vCPU %u: softkvm's SPR stub at 0x%llx did not complete (engine: %s, exception %u)",

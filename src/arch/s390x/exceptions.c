@@ -99,7 +99,7 @@ static bool swap_psw(struct vcpu *v, const char *kind, uint16_t code, unsigned i
         return false;
     }
     /* Writing the mask also sets the condition code from it (the engine's PSW load). */
-    uc_reg_write(vm->uc, UC_S390X_REG_PSWM, &new_mask);
+    ENGINE_OK(vm, uc_reg_write(vm->uc, UC_S390X_REG_PSWM, &new_mask));
     v->pc_known = true;
     v->next_pc = new_addr;
     v->exit.kind = EXIT_EXCEPTION;
