@@ -131,13 +131,13 @@ static void test_pvh_note(void **state)
     memcpy(img, "\177ELF", 4);
     img[4] = 1; /* ELFCLASS32 */
     img[5] = 1;
-    put32(img + 28, 52);          /* phoff */
-    img[42] = 32;                 /* phentsize */
-    img[44] = 1;                  /* phnum */
+    put32(img + 28, 52); /* phoff */
+    img[42] = 32;        /* phentsize */
+    img[44] = 1;         /* phnum */
     uint8_t *ph = img + 52;
-    put32(ph, 4);                 /* PT_NOTE */
-    put32(ph + 4, 0x100);         /* offset */
-    put32(ph + 16, 40);           /* filesz */
+    put32(ph, 4);         /* PT_NOTE */
+    put32(ph + 4, 0x100); /* offset */
+    put32(ph + 16, 40);   /* filesz */
     uint8_t *n = img + 0x100;
     put32(n, 4), put32(n + 4, 4), put32(n + 8, 1), memcpy(n + 12, "GNU", 4), put32(n + 16, 7);
     n += 20;
@@ -163,14 +163,18 @@ static void test_multiboot_info(void **state)
 {
     (void)state;
     static uint8_t buf[4096];
-    struct boot_info_params p = {.base = 0x200000, .e820 = map, .ne820 = 3,
-                                 .cmdline = "kernel token=42", .module_start = 0x180000,
-                                 .module_end = 0x180010, .module_string = "initrd"};
+    struct boot_info_params p = {.base = 0x200000,
+                                 .e820 = map,
+                                 .ne820 = 3,
+                                 .cmdline = "kernel token=42",
+                                 .module_start = 0x180000,
+                                 .module_end = 0x180010,
+                                 .module_string = "initrd"};
     long used = multiboot_build_info(buf, sizeof(buf), &p);
     assert_true(used > 88);
     assert_int_equal(get32(buf) & 0x24D, 0x24D); /* mem, cmdline, mods, mmap, loader name */
-    assert_int_equal(get32(buf + 4), 640);        /* mem_lower KiB */
-    assert_int_equal(get32(buf + 8), 63 * 1024);  /* mem_upper KiB */
+    assert_int_equal(get32(buf + 4), 640);       /* mem_lower KiB */
+    assert_int_equal(get32(buf + 8), 63 * 1024); /* mem_upper KiB */
     uint32_t cmd = get32(buf + 16) - p.base;
     assert_string_equal((const char *)buf + cmd, "kernel token=42");
     assert_int_equal(get32(buf + 20), 1);
@@ -191,8 +195,8 @@ static void test_pvh_info(void **state)
 {
     (void)state;
     static uint8_t buf[4096];
-    struct boot_info_params p = {.base = 0x300000, .e820 = map, .ne820 = 3,
-                                 .cmdline = "console=ttyS0", .rsdp = 0xE0000};
+    struct boot_info_params p = {
+        .base = 0x300000, .e820 = map, .ne820 = 3, .cmdline = "console=ttyS0", .rsdp = 0xE0000};
     long used = pvh_build_start_info(buf, sizeof(buf), &p);
     assert_true(used > 56);
     assert_int_equal(get32(buf), PVH_START_MAGIC);
@@ -212,8 +216,8 @@ static void test_pvh_info(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_find),          cmocka_unit_test(test_aout),
-        cmocka_unit_test(test_pvh_note),      cmocka_unit_test(test_multiboot_info),
+        cmocka_unit_test(test_find),     cmocka_unit_test(test_aout),
+        cmocka_unit_test(test_pvh_note), cmocka_unit_test(test_multiboot_info),
         cmocka_unit_test(test_pvh_info),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
