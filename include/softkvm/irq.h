@@ -53,6 +53,10 @@ void irq_router_release(struct vm *vm);
 int irq_route_add(struct vm *vm, unsigned gsi, const struct irq_sink_ops *ops, void *opaque,
                   unsigned pin);
 
+/* Remove every route to the controller whose opaque is given (a device that fails to create or
+ * goes away). The lines keep their sources. */
+void irq_route_remove(struct vm *vm, const void *opaque);
+
 /* A source id for a device that shares lines with others (id 0 is the default source of
  * vm_irq_set). Returns the id (1 .. IRQ_MAX_SOURCES-1) or -ENOSPC. */
 int irq_source_alloc(struct vm *vm);

@@ -6,6 +6,7 @@
 #include <unicorn/unicorn.h>
 
 #include "softkvm/board.h"
+#include "softkvm/extint.h"
 #include "softkvm/gmem.h"
 #include "softkvm/hypercall.h"
 #include "softkvm/iobus.h"
@@ -165,6 +166,7 @@ struct vm {
     struct irq_router irq;      /* interrupt lines (irq.h) */
     struct vm_timers timers;    /* timers on the virtual clock (timer.h) */
     struct msr_table msrs;      /* MSR handlers (msr.h), x86 */
+    struct extint extint;       /* the 8259's INTR/INTA wire to the CPU (extint.h), x86 */
 };
 
 /* Create a VM for arch from cfg. On failure returns a negative errno and writes one line for the

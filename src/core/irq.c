@@ -50,6 +50,22 @@ int irq_route_add(struct vm *vm, unsigned gsi, const struct irq_sink_ops *ops, v
     return 0;
 }
 
+void irq_route_remove(struct vm *vm, const void *opaque)
+{
+    for (unsigned i = 0; i < vm->irq.nlines; i++) {
+        struct irq_route **p = &vm->irq.lines[i].sinks;
+        while (*p != NULL) {
+            if ((*p)->opaque == opaque) {
+                struct irq_route *gone = *p;
+                *p = gone->next;
+                free(gone);
+            } else {
+                p = &(*p)->next;
+            }
+        }
+    }
+}
+
 int irq_source_alloc(struct vm *vm)
 {
     for (unsigned s = 1; s < IRQ_MAX_SOURCES; s++) {
