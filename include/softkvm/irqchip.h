@@ -16,6 +16,7 @@ enum irq_mode {
     IRQ_NMI = 4,
     IRQ_INIT = 5,
     IRQ_STARTUP = 6,
+    IRQ_EXTINT = 7, /* take the vector from the 8259 (an INTA cycle: vm_extint_ack, extint.h) */
 };
 
 struct irqchip_ops {

@@ -51,6 +51,8 @@ int vm_add_mmio(struct vm *vm, uint64_t base, uint64_t len, const struct io_ops 
     if (rc != 0)
         return rc;
     r->vm = vm;
+    if (vm->uc == NULL)
+        return 0;
     if (uc_mmio_map(vm->uc, base, len, mmio_read_cb, r, mmio_write_cb, r) != UC_ERR_OK) {
         iobus_remove(&vm->mmio, base);
         return -EINVAL;
@@ -63,7 +65,7 @@ int vm_remove_mmio(struct vm *vm, uint64_t base)
     const struct io_region *r = iobus_find(&vm->mmio, base);
     if (r == NULL || r->base != base)
         return -ENOENT;
-    if (uc_mem_unmap(vm->uc, r->base, r->len) != UC_ERR_OK)
+    if (vm->uc != NULL && uc_mem_unmap(vm->uc, r->base, r->len) != UC_ERR_OK)
         return -EINVAL;
     return iobus_remove(&vm->mmio, base);
 }

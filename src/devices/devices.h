@@ -17,5 +17,6 @@ extern const struct device_type fw_cfg_type;         /* "fw_cfg_io": iobase */
 extern const struct device_type virtio_console_type; /* "softkvm-virtio-console": base, schid */
 extern const struct device_type debugcon_type;       /* "isa-debugcon": iobase */
 extern const struct device_type i8259_type;          /* "i8259": the PC's PIC pair */
+extern const struct device_type ioapic_type;         /* "ioapic": base, gsi */
 
 #endif

@@ -9,19 +9,19 @@
 #include "softkvm/extint.h"
 #include "softkvm/irq.h"
 
-#define PIC_CASCADE_IRQ 2
+#define PIC_CASCADE_IRQ  2
 #define ELCR_MASK_MASTER 0xF8 /* IRQ 0, 1, 2 are edge-only on a PC */
 #define ELCR_MASK_SLAVE  0xDE /* IRQ 8 and 13 are edge-only */
 
 /* One 8259A. */
 struct pic {
     uint8_t irr, isr, imr;
-    uint8_t pins;         /* input levels as last seen (edge detection) */
-    uint8_t elcr;         /* bit n: input n is level-triggered */
-    uint8_t elcr_mask;    /* the ELCR bits that can be set */
-    uint8_t vector_base;  /* ICW2 & 0xF8 */
-    uint8_t top;          /* the IRQ of highest priority (0 unless rotated) */
-    uint8_t init_step;    /* 0: operational; 1, 2, 3: ICW2, ICW3, ICW4 expected next */
+    uint8_t pins;        /* input levels as last seen (edge detection) */
+    uint8_t elcr;        /* bit n: input n is level-triggered */
+    uint8_t elcr_mask;   /* the ELCR bits that can be set */
+    uint8_t vector_base; /* ICW2 & 0xF8 */
+    uint8_t top;         /* the IRQ of highest priority (0 unless rotated) */
+    uint8_t init_step;   /* 0: operational; 1, 2, 3: ICW2, ICW3, ICW4 expected next */
     bool icw4_needed, single, auto_eoi, rotate_aeoi, sfnm;
     bool read_isr, poll, special_mask;
 };
@@ -349,8 +349,8 @@ static int pic_create(struct vm *vm, const struct devprops *p, void **state, cha
         rc = irq_route_add(vm, pin == 0 ? s->irq0_gsi : pin, &pic_sink, s, pin);
     }
     if (rc != 0) {
-        snprintf(err, errlen, "i8259: %s", rc == -EEXIST ? "the VM has an 8259 already"
-                                                          : "cannot wire its interrupt lines");
+        snprintf(err, errlen, "i8259: %s",
+                 rc == -EEXIST ? "the VM has an 8259 already" : "cannot wire its interrupt lines");
         vm_extint_detach(vm, s);
         irq_route_remove(vm, s);
         iobus_remove(&vm->pio, s->iobase);

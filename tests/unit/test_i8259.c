@@ -250,9 +250,9 @@ static void test_reset_and_errors(void **state)
     assert_int_equal(inb(vm, 0x4D0), 0x00);
     assert_int_equal(inb(vm, 0x21), 0x00);
     char err[256] = "";
-    assert_int_equal(device_create(vm, "i8259,iobase=0x30,iobase_slave=0xb0,elcr=0x4e0", err,
-                                   sizeof(err)),
-                     -EEXIST);
+    assert_int_equal(
+        device_create(vm, "i8259,iobase=0x30,iobase_slave=0xb0,elcr=0x4e0", err, sizeof(err)),
+        -EEXIST);
     assert_string_equal(err, "i8259: the VM has an 8259 already");
     assert_null(iobus_find(&vm->pio, 0x30)); /* nothing half-made is left */
     assert_int_equal(device_create(vm, "i8259", err, sizeof(err)), -EEXIST);
@@ -271,9 +271,12 @@ static void test_reset_and_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_linux_init_and_irq0),  cmocka_unit_test(test_priority_nesting),
-        cmocka_unit_test(test_cascade),              cmocka_unit_test(test_spurious),
-        cmocka_unit_test(test_poll_aeoi_special_mask), cmocka_unit_test(test_reset_and_errors),
+        cmocka_unit_test(test_linux_init_and_irq0),
+        cmocka_unit_test(test_priority_nesting),
+        cmocka_unit_test(test_cascade),
+        cmocka_unit_test(test_spurious),
+        cmocka_unit_test(test_poll_aeoi_special_mask),
+        cmocka_unit_test(test_reset_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
