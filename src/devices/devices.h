@@ -18,5 +18,6 @@ extern const struct device_type virtio_console_type; /* "softkvm-virtio-console"
 extern const struct device_type debugcon_type;       /* "isa-debugcon": iobase */
 extern const struct device_type i8259_type;          /* "i8259": the PC's PIC pair */
 extern const struct device_type ioapic_type;         /* "ioapic": base, gsi */
+extern const struct device_type i8254_type;          /* "isa-pit": iobase, irq */
 
 #endif

@@ -36,9 +36,9 @@
 struct ioapic {
     uint64_t base;
     unsigned gsi;
-    uint32_t id;     /* bits 27:24 of the ID register */
-    uint8_t regsel;  /* IOREGSEL */
-    uint32_t lines;  /* bit n: input n asserted */
+    uint32_t id;    /* bits 27:24 of the ID register */
+    uint8_t regsel; /* IOREGSEL */
+    uint32_t lines; /* bit n: input n asserted */
     uint64_t rte[IOAPIC_PINS];
     uint64_t delivered; /* interrupts accepted by some local APIC (for tests and --stats) */
 };

@@ -270,10 +270,8 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_registers),
-        cmocka_unit_test(test_edge),
-        cmocka_unit_test(test_level_remote_irr),
-        cmocka_unit_test(test_destinations_and_modes),
+        cmocka_unit_test(test_registers),        cmocka_unit_test(test_edge),
+        cmocka_unit_test(test_level_remote_irr), cmocka_unit_test(test_destinations_and_modes),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
