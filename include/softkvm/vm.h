@@ -51,6 +51,9 @@ struct vm_config {
     bool enforce_pv_features;   /* KVM_CAP_ENFORCE_PV_FEATURE_CPUID: hidden feature = -ENOSYS */
     uint64_t hide_pv_features;  /* KVM_FEATURE_* bits not to advertise */
     bool engine_api_only;       /* never touch the engine's CPU state directly (x86 fast path) */
+    uint64_t wallclock; /* the guest's wall time at boot, seconds since 1970 UTC (the RTC starts
+                         * there and advances with the virtual clock); 0: the host's
+                         * CLOCK_REALTIME when the VM is created (`--wallclock SECONDS` pins it) */
 };
 
 /* Why a vCPU came out of the engine. Hooks only record one of these and stop the engine. */

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "softkvm/arch.h"
 #include "softkvm/device.h"
@@ -83,6 +84,11 @@ int vm_create(struct vm **out, const struct arch_ops *arch, const struct vm_conf
         return -ENOMEM;
     }
     vm->cfg = *cfg;
+    if (vm->cfg.wallclock == 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        vm->cfg.wallclock = (uint64_t)ts.tv_sec;
+    }
     if (vm->cfg.console == NULL)
         vm->cfg.console = stdout;
     vm->arch = arch;

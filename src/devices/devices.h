@@ -19,5 +19,6 @@ extern const struct device_type debugcon_type;       /* "isa-debugcon": iobase *
 extern const struct device_type i8259_type;          /* "i8259": the PC's PIC pair */
 extern const struct device_type ioapic_type;         /* "ioapic": base, gsi */
 extern const struct device_type i8254_type;          /* "isa-pit": iobase, irq */
+extern const struct device_type mc146818_type;       /* "mc146818rtc": iobase, irq */
 
 #endif

@@ -1,5 +1,6 @@
 /* The 8254 programmable interval timer (0x40-0x43) and port 0x61 (channel 2's gate and output,
- * the speaker enable): six modes, latch and read-back, BCD, on the virtual clock at 1.193182 MHz. */
+ * the speaker enable): six modes, latch and read-back, BCD, on the virtual clock at 1.193182 MHz.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,15 +21,15 @@ enum { RW_LATCH = 0, RW_LSB = 1, RW_MSB = 2, RW_WORD = 3, RW_WORD_MSB = 4 };
 struct pit_channel {
     uint8_t mode, rw, bcd;
     uint8_t read_state, write_state, write_lsb;
-    uint32_t count;     /* the reload value in clocks: 1 .. 0x10000 (10000 in BCD) */
-    bool loaded;        /* a count was written since the control word */
-    bool running;       /* the counting element counts (loaded; triggered in modes 1, 5) */
-    bool gate;          /* channel 2: port 0x61 bit 0; channels 0 and 1: always high */
-    bool paused;        /* modes 0, 4 with the gate low: counting suspended at paused_at */
-    bool null_count;    /* status bit 6: a control word came, no count yet */
-    uint64_t start;     /* input clock (tick) at which the count started */
-    uint64_t paused_at; /* elapsed ticks when suspended */
-    uint32_t frozen;    /* what the counter reads while it does not count */
+    uint32_t count;      /* the reload value in clocks: 1 .. 0x10000 (10000 in BCD) */
+    bool loaded;         /* a count was written since the control word */
+    bool running;        /* the counting element counts (loaded; triggered in modes 1, 5) */
+    bool gate;           /* channel 2: port 0x61 bit 0; channels 0 and 1: always high */
+    bool paused;         /* modes 0, 4 with the gate low: counting suspended at paused_at */
+    bool null_count;     /* status bit 6: a control word came, no count yet */
+    uint64_t start;      /* input clock (tick) at which the count started */
+    uint64_t paused_at;  /* elapsed ticks when suspended */
+    uint32_t frozen;     /* what the counter reads while it does not count */
     uint8_t latch_state; /* RW_* of a latched count being read, RW_LATCH: none latched */
     uint16_t latched;
     bool status_latched;
@@ -40,8 +41,8 @@ struct i8254 {
     struct vtimer timer; /* channel 0's next OUT event */
     unsigned irq;        /* the line channel 0 drives */
     uint64_t iobase;
-    bool speaker;      /* port 0x61 bit 1 (speaker data enable; no sound is made) */
-    bool refresh;      /* port 0x61 bit 4: toggles on each read, as QEMU's does */
+    bool speaker;        /* port 0x61 bit 1 (speaker data enable; no sound is made) */
+    bool refresh;        /* port 0x61 bit 4: toggles on each read, as QEMU's does */
     uint64_t irq_events; /* rising edges channel 0 produced */
 };
 
@@ -449,7 +450,8 @@ static void pit_destroy(struct vm *vm, void *state)
 
 static const struct devprop_def pit_props[] = {
     {"iobase", DEVPROP_U64, "0x40", 0, 0xFFFC, "its four ports"},
-    {"irq", DEVPROP_U64, "2", 0, IRQ_MAX_LINES - 1, "channel 0's interrupt line (GSI 2: ISA IRQ 0)"},
+    {"irq", DEVPROP_U64, "2", 0, IRQ_MAX_LINES - 1,
+     "channel 0's interrupt line (GSI 2: ISA IRQ 0)"},
 };
 
 const struct device_type i8254_type = {

@@ -120,7 +120,7 @@ static void test_linux_tsc_calibration(void **state)
     assert_int_equal(inb(vm, 0x61) & 0x20, 0);
     vm->vclock.now = tick_ns(t0 + 59659);
     assert_int_equal(inb(vm, 0x61) & 0x21, 0x21); /* OUT high at terminal count, gate on */
-    assert_int_equal(lines.rises[2], 0);           /* channel 2 has no interrupt */
+    assert_int_equal(lines.rises[2], 0);          /* channel 2 has no interrupt */
     /* quick_pit_calibrate reads the count's LSB then MSB straight from the port. */
     outb(vm, 0x43, 0xB0);
     outb(vm, 0x42, 0xFF);
