@@ -151,6 +151,10 @@ void vm_destroy(struct vm *vm)
 {
     if (vm == NULL)
         return;
+    /* No timer fires again, and the owners free their timers' memory in any order (the arch's
+     * LAPIC timers before the devices' own): a device's vtimer_unregister must not walk the
+     * list through memory already freed. */
+    vm->timers.head = NULL;
     if (vm->arch != NULL && vm->arch->destroy != NULL)
         vm->arch->destroy(vm);
     for (unsigned i = 0; i < vm->ncpus; i++) {
