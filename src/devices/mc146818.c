@@ -53,11 +53,11 @@ enum {
 struct rtc {
     uint8_t cmos[128];
     uint8_t index;
-    bool nmi_disabled;   /* port 0x70 bit 7 */
-    int64_t base;        /* RTC time in ns since 1970 = base + virtual ns (while it runs) */
-    bool held;           /* the divider is held (register A): time stands still */
-    uint64_t held_ns;    /* the RTC time while held */
-    uint64_t acct_ns;    /* RTC time up to which register C's flags are accounted */
+    bool nmi_disabled; /* port 0x70 bit 7 */
+    int64_t base;      /* RTC time in ns since 1970 = base + virtual ns (while it runs) */
+    bool held;         /* the divider is held (register A): time stands still */
+    uint64_t held_ns;  /* the RTC time while held */
+    uint64_t acct_ns;  /* RTC time up to which register C's flags are accounted */
     unsigned irq;
     struct vtimer timer; /* the next interrupt-enabled event */
     uint64_t irqs;       /* interrupts raised (rising edges of the line) */
@@ -294,8 +294,7 @@ static uint8_t reg_read(struct vm *vm, struct rtc *s, unsigned r)
     switch (r) {
     case REG_A: {
         uint64_t t = rtc_ns(vm, s);
-        bool uip = !s->held && !(s->cmos[REG_B] & B_SET) &&
-                   t % NS_PER_SEC >= NS_PER_SEC - UIP_NS;
+        bool uip = !s->held && !(s->cmos[REG_B] & B_SET) && t % NS_PER_SEC >= NS_PER_SEC - UIP_NS;
         return (uint8_t)((s->cmos[REG_A] & 0x7F) | (uip ? A_UIP : 0));
     }
     case REG_C: {
@@ -453,7 +452,7 @@ static void rtc_reset(struct vm *vm, void *state)
 {
     struct rtc *s = state;
     account(vm, s);
-    s->cmos[REG_B] &= (uint8_t)~(B_PIE | B_AIE | B_UIE | 0x08);
+    s->cmos[REG_B] &= (uint8_t) ~(B_PIE | B_AIE | B_UIE | 0x08);
     s->cmos[REG_C] = 0;
     s->index = 0;
     s->nmi_disabled = false;
@@ -485,7 +484,7 @@ static int rtc_create(struct vm *vm, const struct devprops *p, void **state, cha
         free(s);
         return rc;
     }
-    s->cmos[REG_A] = 0x26; /* 32768 Hz divider, 1024 Hz periodic rate */
+    s->cmos[REG_A] = 0x26;  /* 32768 Hz divider, 1024 Hz periodic rate */
     s->cmos[REG_B] = B_24H; /* BCD, 24 h, interrupts off */
     uint64_t wall = vm->cfg.wallclock < RTC_MAX_SECS ? vm->cfg.wallclock : RTC_MAX_SECS;
     s->base = (int64_t)(wall * NS_PER_SEC) - (int64_t)vm->vclock.now;

@@ -14,10 +14,10 @@
 #include "softkvm/rtc.h"
 #include "softkvm/timer.h"
 
-#define SEC      1000000000ULL
-#define WALL     1700000000ULL /* 2023-11-14 22:13:20 UTC, a Tuesday */
-#define GIB      (1ULL << 30)
-#define MIB      (1ULL << 20)
+#define SEC  1000000000ULL
+#define WALL 1700000000ULL /* 2023-11-14 22:13:20 UTC, a Tuesday */
+#define GIB  (1ULL << 30)
+#define MIB  (1ULL << 20)
 
 static struct line_log lines;
 
@@ -129,7 +129,7 @@ static void test_periodic_rates(void **state)
     assert_int_equal(run_with_handler(vm, SEC, 0xC0), 1024);
     assert_int_equal(lines.rises[8], 1024);
     assert_int_equal(cmos_read(vm, 0x0C), 0x00); /* cleared by the read */
-    cmos_write(vm, 0x0A, 0x2F); /* 2 Hz */
+    cmos_write(vm, 0x0A, 0x2F);                  /* 2 Hz */
     assert_int_equal(run_with_handler(vm, 2 * SEC, 0xC0), 2);
     cmos_write(vm, 0x0A, 0x23); /* 8192 Hz */
     assert_int_equal(run_with_handler(vm, 3 * SEC, 0xC0), 8192);
