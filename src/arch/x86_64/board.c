@@ -45,10 +45,15 @@ static const struct mem_region pc_carve[] = {
 };
 
 static const struct mem_region pc_fixed[] = {
+    {"ioapic", REGION_MMIO, 0xFEC00000, SKVM_PAGE_SIZE},
     {"lapic", REGION_MMIO, LAPIC_BASE, SKVM_PAGE_SIZE},
 };
 
 static const char *const pc_devices[] = {
+    "i8259",
+    "ioapic",
+    "isa-pit",
+    "mc146818rtc",
     "isa-serial,iobase=0x3f8",
     "fw_cfg_io,iobase=0x510",
     "isa-debugcon,iobase=0xe9",

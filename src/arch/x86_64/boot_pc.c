@@ -128,6 +128,11 @@ int x86_boot_pc(struct vm *vm, char *err, size_t errlen)
                  (unsigned long long)vm->entry);
         return -EINVAL;
     }
+    /* The PC's virtual wire, as KVM resets the BSP's LVT0 and a BIOS leaves LINT1: the 8259's
+     * INTR reaches vCPU 0 through LINT0 in ExtINT mode, NMIs through LINT1. */
+    struct lapic *bsp = vcpu_lapic(&vm->vcpus[0]);
+    bsp->lvt[LVT_LINT0] = 0x700;
+    bsp->lvt[LVT_LINT1] = 0x400;
     uint64_t info = 0;
     int rc = write_firmware(vm);
     if (rc != 0) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "arch/x86_64/x86.h"
+#include "softkvm/extint.h"
 #include "softkvm/trace.h"
 #include "softkvm/engine_check.h"
 
@@ -35,13 +36,14 @@ bool x86_check_interrupts(struct vcpu *v)
     }
     if (a->nmi_pending)
         return true;
-    return lapic_pending_vector(a) >= 0 && (vcpu_rflags(v) & RF_IF);
+    return (lapic_pending_vector(a) >= 0 || lapic_extint_ready(v)) && (vcpu_rflags(v) & RF_IF);
 }
 
 void x86_inject(struct vcpu *v)
 {
     struct lapic *a = vcpu_lapic(v);
-    if (!a->nmi_pending && !a->irr_pending)
+    bool extint = v->vm->extint.ops != NULL && lapic_extint_ready(v);
+    if (!a->nmi_pending && !a->irr_pending && !extint)
         return;
     vcpu_sync_pc(v);
     if (a->nmi_pending) {
@@ -55,8 +57,18 @@ void x86_inject(struct vcpu *v)
     int vec = lapic_pending_vector(a);
     /* In the STI / MOV SS shadow the next exit delivers it; a completed hypercall was the
      * instruction after STI, so its shadow is over (KVM skips the instruction, ending it). */
-    if (vec < 0 || (v->exit.kind != EXIT_HYPERCALL && x86_irq_shadow(v)))
+    if ((vec < 0 && !extint) || (v->exit.kind != EXIT_HYPERCALL && x86_irq_shadow(v)))
         return;
+    if (vec < 0) {
+        /* The 8259's interrupt: the INTA cycle gives the vector; it bypasses IRR and ISR, so no
+         * LAPIC EOI follows (the guest EOIs the 8259). */
+        a->extint_requested = false;
+        vec = vm_extint_ack(v->vm);
+        if (vec < 0)
+            return;
+        x86_deliver_exception(v, (unsigned)vec, false, 0, false, 0);
+        return;
+    }
     lapic_ack(a, vec);
     x86_deliver_exception(v, (unsigned)vec, false, 0, false, 0);
 }

@@ -7,6 +7,8 @@
 
 #include "arch/x86_64/x86.h"
 #include "softkvm/clock.h"
+#include "softkvm/extint.h"
+#include "softkvm/ioapic.h"
 #include "softkvm/irqchip.h"
 #include "softkvm/mmio.h"
 #include "softkvm/timer.h"
@@ -82,11 +84,16 @@ void lapic_ack(struct lapic *a, int vector)
     a->irr_pending = highest_bit(a->irr) >= 0;
 }
 
-static void eoi(struct lapic *a)
+/* EOI: the highest in-service vector is done; a level-triggered one (TMR set) is broadcast to
+ * the IOAPIC so its remote IRR clears (the PC's EOI broadcast). */
+static void eoi(struct vm *vm, struct lapic *a)
 {
     int v = highest_bit(a->isr);
-    if (v >= 0)
-        clear_bit(a->isr, v);
+    if (v < 0)
+        return;
+    clear_bit(a->isr, v);
+    if (a->tmr[v >> 5] & (1u << (v & 31)))
+        ioapic_eoi(vm, (uint8_t)v);
 }
 
 static void timer_sync(struct vcpu *v);
@@ -133,6 +140,10 @@ bool lapic_accept(struct vcpu *target, unsigned mode, uint8_t vector, bool level
             target->pv_unhalted = false;
             timer_sync(target);
         }
+        return true;
+    case APIC_DM_EXTINT: /* an IOAPIC entry in ExtINT mode: the vector comes from the 8259 */
+        a->extint_requested = true;
+        vcpu_wake(target);
         return true;
     case APIC_DM_STARTUP:
         if (!a->init_pending || a->started)
@@ -353,7 +364,7 @@ static void apic_write(struct vm *vm, void *opaque, uint64_t off, unsigned size,
         a->tpr = val & 0xFF;
         break;
     case 0xB0:
-        eoi(a);
+        eoi(vm, a);
         break;
     case 0xD0:
         a->ldr = val & 0xFF000000u;
@@ -408,9 +419,30 @@ static bool lapic_deliver(struct vcpu *target, enum irq_mode mode, uint8_t vecto
 
 static const struct irqchip_ops lapic_irqchip = {lapic_find, lapic_max_id, lapic_deliver};
 
+bool lapic_extint_ready(struct vcpu *v)
+{
+    struct lapic *a = vcpu_lapic(v);
+    /* KVM's kvm_apic_accept_pic_intr: LINT0 unmasked in ExtINT mode takes the 8259's INTR (the
+     * virtual wire); an IOAPIC ExtINT message asks for one INTA too. */
+    bool lint0 = v->id == 0 && (a->lvt[LVT_LINT0] & (LVT_MASKED | 0x700)) == 0x700;
+    return (lint0 || a->extint_requested) && vm_extint_pending(v->vm);
+}
+
+/* INTR changed: wake vCPU 0 if its LINT0 takes it, and make the run loop look. */
+static void extint_notify(struct vm *vm, bool level)
+{
+    struct vcpu *v = &vm->vcpus[0];
+    if (!level || !lapic_extint_ready(v))
+        return;
+    vcpu_wake(v);
+    if (vm->vclock.enabled)
+        vclock_kick(vm);
+}
+
 int lapic_init(struct vm *vm)
 {
     vm->irqchip = &lapic_irqchip;
+    vm_extint_listen(vm, extint_notify);
     for (unsigned i = 0; i < vm->ncpus; i++) {
         lapic_reset(vcpu_lapic(&vm->vcpus[i]), i);
         int rc = lapic_timer_register(&vm->vcpus[i]);

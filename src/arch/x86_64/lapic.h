@@ -16,6 +16,7 @@ enum {
     APIC_DM_NMI = 4,
     APIC_DM_INIT = 5,
     APIC_DM_STARTUP = 6,
+    APIC_DM_EXTINT = 7, /* the vector comes from the 8259 (INTA) */
 };
 
 enum { LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR, LVT_COUNT };
@@ -34,7 +35,8 @@ struct lapic {
     bool init_pending; /* INIT received, waiting for STARTUP */
     bool sipi_pending;
     uint8_t sipi_vector;
-    bool started; /* left the wait-for-SIPI state */
+    bool started;          /* left the wait-for-SIPI state */
+    bool extint_requested; /* an ExtINT message arrived: take the 8259's vector */
 };
 
 /* Reset an APIC to its power-on state with the given ID. */
@@ -62,6 +64,10 @@ int lapic_pending_vector(const struct lapic *a);
 
 /* Move vector from IRR to ISR (the CPU acknowledged it). */
 void lapic_ack(struct lapic *a, int vector);
+
+/* Whether the vCPU would take the 8259's interrupt now (LINT0 in ExtINT mode, or an ExtINT
+ * message), with INTR asserted; IF and the shadow are the caller's to check. */
+bool lapic_extint_ready(struct vcpu *v);
 
 /* Register the vCPU's APIC timer on the VM's virtual clock (once, at VM creation). Returns 0 or a
  * negative errno. */

@@ -11,6 +11,7 @@
 #define IOAPIC_BASE 0xFEC00000ul
 #define VEC_PIT     0x30
 #define VEC_RTC     0x38
+#define VEC_PIC0    0x20         /* the 8259's IRQ 0 after ICW2 = 0x20 */
 #define LAPIC_HZ    100000000ull /* the APIC timer's input: 10 ns per tick */
 
 static volatile unsigned pit_irqs, rtc_irqs;
@@ -38,6 +39,16 @@ static void pit_handler(struct trap_frame *f)
     (void)f;
     pit_irqs++;
     apic_eoi();
+}
+
+static volatile unsigned pic_irqs;
+
+/* IRQ 0 through the 8259 and LINT0 (ExtINT): EOI goes to the 8259, not the APIC. */
+static void pic0_handler(struct trap_frame *f)
+{
+    (void)f;
+    pic_irqs++;
+    x86_outb(0x20, 0x20);
 }
 
 static void rtc_handler(struct trap_frame *f)
@@ -75,6 +86,7 @@ int kmain(const struct skvm_boot_info *bi)
     apic_enable();
     trap_register(VEC_PIT, pit_handler);
     trap_register(VEC_RTC, rtc_handler);
+    trap_register(VEC_PIC0, pic0_handler);
 
     gprintf("check: the RTC reads the pinned wall clock, 2023-11-14 22:13:20 UTC (BCD)\n");
     while (cmos(0x0A) & 0x80)
@@ -151,6 +163,22 @@ int kmain(const struct skvm_boot_info *bi)
     x86_outb(0x20, 0x0B);
     EXPECT_EQ(x86_inb(0x20) & 1, 1); /* in service until the EOI */
     x86_outb(0x20, 0x60);
+
+    gprintf("check: the virtual wire: PIT IRQ 0 through the 8259 and LINT0 in ExtINT mode, "
+            "vector 0x20, 10 interrupts in 10 ms, no APIC EOI needed\n");
+    apic_write(APIC_LVT_LINT0, 0x700); /* ExtINT, unmasked */
+    x86_outb(0x21, 0xFE);              /* only IRQ 0 */
+    t0 = lapic_elapsed();
+    x86_sti();
+    while (pic_irqs < 10 && lapic_elapsed() - t0 < 20 * 99985)
+        ;
+    dt = lapic_elapsed() - t0;
+    x86_cli();
+    gprintf("  %u interrupts in %u APIC ticks\n", pic_irqs, dt);
+    EXPECT_EQ(pic_irqs, 10);
+    CHECK(near(dt, 10 * 99985, 2 * 99985));
+    EXPECT_EQ(pit_irqs - before, 10); /* the IOAPIC path stayed masked */
+    apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED | 0x700);
     x86_outb(0x21, 0xFF);
     x86_outb(0x43, 0x30); /* stop channel 0 (mode 0, no count) */
 
