@@ -12,8 +12,10 @@ all: build
 setup:
 	@scripts/setup.sh
 
-$(STAMP):
+# The engine is rebuilt when its patches or the script change (setup.sh compares hashes).
+$(STAMP): scripts/setup.sh $(wildcard engine/patches/*.patch)
 	@scripts/setup.sh
+	@touch $(STAMP)
 
 $(BUILD)/build.ninja $(BUILD)/Makefile: $(STAMP)
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
