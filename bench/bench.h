@@ -34,6 +34,13 @@ int bench_ppc64(const struct bench_cfg *cfg, double *ns, double *base_ns);
 /* The x86-64 SMP lines (pv_spinlock, ipi_roundtrip), printed here. Returns 0 or -1. */
 int bench_smp(const struct bench_cfg *cfg);
 
+/* The x86-64 compute lines (compute, compute_clocked), printed here. Returns 0 or -1. */
+int bench_x86_compute(const struct bench_cfg *cfg);
+
+/* The peer_compute lines: guests/peer/ workloads under softkvm and qemu-system-x86_64 -accel tcg,
+ * each a whole process. Returns 0 or -1 (message printed). */
+int bench_peer(const struct bench_cfg *cfg);
+
 /* Run the prebuilt guest guests/NAME (e.g. "x86_64/hello") with ncpus vCPUs: wall time of the
  * run in *wall_ns, what it printed in out. Returns 0 if it ended with status 0, else -1 (message
  * printed). */

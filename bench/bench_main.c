@@ -47,7 +47,7 @@ static const struct {
 int main(int argc, char **argv)
 {
     struct bench_cfg cfg = {.rounds = 11, .iterations = 200000};
-    const char *only = NULL; /* softkvm-bench [--quick] [ARCH|smp]: one benchmark only */
+    const char *only = NULL; /* softkvm-bench [--quick] [ARCH|smp|peer]: one benchmark only */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             cfg = (struct bench_cfg){.rounds = 3, .iterations = 2000};
@@ -65,6 +65,8 @@ int main(int argc, char **argv)
             rc = 1;
     }
     if ((only == NULL || strcmp(only, "smp") == 0) && bench_smp(&cfg) != 0)
+        rc = 1;
+    if ((only == NULL || strcmp(only, "peer") == 0) && bench_peer(&cfg) != 0)
         rc = 1;
     return rc;
 }

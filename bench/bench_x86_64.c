@@ -90,5 +90,5 @@ int bench_x86_64(const struct bench_cfg *cfg, double *ns, double *base_ns)
             bare_round(cfg->iterations, &base_ns[r]) != 0)
             return -1;
     }
-    return 0;
+    return bench_x86_compute(cfg);
 }

@@ -13,7 +13,7 @@
 
 #include "softkvm/engine_state.h"
 
-#define RAM_SIZE (4u << 20)
+#define RAM_SIZE  (4u << 20)
 #define CODE_PAGE 0x1000ULL
 #define DATA_PAGE 0x200000ULL /* no code anywhere on it */
 
@@ -29,6 +29,14 @@ static void on_translate(uc_engine *uc, uc_tb *cur, uc_tb *prev, void *user)
     ((struct engine *)user)->translations++;
 }
 
+static bool on_unmapped(uc_engine *uc, uc_mem_type t, uint64_t a, int s, int64_t v, void *u)
+{
+    (void)uc, (void)t, (void)a, (void)s, (void)v, (void)u;
+    return false;
+}
+
+/* An x86-64 engine on RAM_SIZE bytes of host memory, with an unbounded unmapped-memory hook
+ * (softkvm installs one) and the translation counter. */
 static void engine_open(struct engine *e)
 {
     memset(e, 0, sizeof(*e));
@@ -38,6 +46,8 @@ static void engine_open(struct engine *e)
     assert_int_equal(uc_mem_map_ptr(e->uc, 0, RAM_SIZE, UC_PROT_ALL, e->ram), UC_ERR_OK);
     uc_hook h;
     assert_int_equal(uc_hook_add(e->uc, &h, UC_HOOK_EDGE_GENERATED, (void *)on_translate, e, 1, 0),
+                     UC_ERR_OK);
+    assert_int_equal(uc_hook_add(e->uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)on_unmapped, e, 1, 0),
                      UC_ERR_OK);
 }
 
@@ -246,17 +256,14 @@ static void test_hooks_softkvm_uses(void **state)
     assert_int_equal(uc_hook_add(uc, &h, UC_HOOK_INSN_INVALID, (void *)h_invalid, NULL, 1, 0), 0);
     assert_int_equal(uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)h_intr, NULL, 1, 0), 0);
     assert_int_equal(uc_hook_add(uc, &h, UC_HOOK_BLOCK, (void *)h_block, NULL, 1, 0), 0);
-    assert_int_equal(uc_hook_add(uc, &h, UC_HOOK_CODE, (void *)h_code, NULL, CODE_PAGE + 2,
-                                 CODE_PAGE + 2),
+    assert_int_equal(
+        uc_hook_add(uc, &h, UC_HOOK_CODE, (void *)h_code, NULL, CODE_PAGE + 2, CODE_PAGE + 2), 0);
+    assert_int_equal(uc_hook_add(uc, &h, UC_HOOK_INSN, (void *)h_in, NULL, 1, 0, UC_X86_INS_IN), 0);
+    assert_int_equal(uc_hook_add(uc, &h, UC_HOOK_INSN, (void *)h_out, NULL, 1, 0, UC_X86_INS_OUT),
                      0);
     assert_int_equal(
-        uc_hook_add(uc, &h, UC_HOOK_INSN, (void *)h_in, NULL, 1, 0, UC_X86_INS_IN), 0);
-    assert_int_equal(
-        uc_hook_add(uc, &h, UC_HOOK_INSN, (void *)h_out, NULL, 1, 0, UC_X86_INS_OUT), 0);
-    assert_int_equal(
         uc_hook_add(uc, &h, UC_HOOK_INSN, (void *)h_cpuid, NULL, 1, 0, UC_X86_INS_CPUID), 0);
-    assert_int_equal(
-        uc_hook_add(uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)h_unmapped, NULL, 1, 0), 0);
+    assert_int_equal(uc_hook_add(uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)h_unmapped, NULL, 1, 0), 0);
     assert_int_equal(uc_ctl_exits_enable(uc), UC_ERR_OK);
     static const uint8_t code[] = {
         0xe4, 0x60,       /* 0: in $0x60, %al */
@@ -269,7 +276,7 @@ static void test_hooks_softkvm_uses(void **state)
     assert_int_equal(reg(&e, UC_X86_REG_RIP), CODE_PAGE + 6);
     assert_int_equal(reg(&e, UC_X86_REG_EBX), 0x12345678);
     static const uint8_t code2[] = {
-        0xcc,                               /* int3 */
+        0xcc,                            /* int3 */
         0xa1, 0, 0, 0, 0x40, 0, 0, 0, 0, /* movabs 0x40000000, %eax: unmapped */
     };
     memcpy(e.ram + CODE_PAGE + 0x100, code2, sizeof(code2));
@@ -286,12 +293,85 @@ static void test_hooks_softkvm_uses(void **state)
     engine_close(&e);
 }
 
+static unsigned mmio_writes;
+static void mmio_write_stop(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *u)
+{
+    (void)off, (void)size, (void)v, (void)u;
+    mmio_writes++;
+    uc_emu_stop(uc);
+}
+static uint64_t mmio_read_zero(uc_engine *uc, uint64_t off, unsigned size, void *u)
+{
+    (void)uc, (void)off, (void)size, (void)u;
+    return 0;
+}
+static void block_stop(uc_engine *uc, uint64_t a, uint32_t s, void *u)
+{
+    (void)a, (void)s;
+    if (*(int *)u && (*(int *)u)--)
+        uc_emu_stop(uc);
+}
+
+/* Where the engine stops when asked from inside an access or a block hook (patch 0002 moved
+ * these checks): an MMIO callback's stop leaves RIP at the store, nothing after it ran, and the
+ * store runs again on resume; an unmapped load stops at the load; a block hook's stop comes
+ * before the block's first instruction. */
+static void test_stops_inside_accesses(void **state)
+{
+    (void)state;
+    struct engine e;
+    engine_open(&e);
+    assert_int_equal(
+        uc_mmio_map(e.uc, 0x40000000, 0x1000, mmio_read_zero, NULL, mmio_write_stop, NULL),
+        UC_ERR_OK);
+    static const uint8_t code[] = {
+        0x89, 0x03,                   /* 0: mov %eax, (%rbx) */
+        0xb9, 0x05, 0x00, 0x00, 0x00, /* 2: mov $5, %ecx */
+        0xf4,                         /* 7: hlt */
+    };
+    memcpy(e.ram + CODE_PAGE, code, sizeof(code));
+    set_reg(&e, UC_X86_REG_RBX, 0x40000000);
+    set_reg(&e, UC_X86_REG_RCX, 0);
+    mmio_writes = 0;
+    assert_int_equal(uc_emu_start(e.uc, CODE_PAGE, 0, 0, 0), UC_ERR_OK);
+    assert_int_equal(mmio_writes, 1);
+    assert_int_equal(reg(&e, UC_X86_REG_RIP), CODE_PAGE);
+    assert_int_equal(reg(&e, UC_X86_REG_RCX), 0);
+    assert_int_equal(uc_emu_start(e.uc, CODE_PAGE, 0, 0, 0), UC_ERR_OK);
+    assert_int_equal(mmio_writes, 2); /* the store again, then stopped again */
+    assert_int_equal(reg(&e, UC_X86_REG_RCX), 0);
+
+    static const uint8_t load[] = {
+        0x8b, 0x03,                   /* 0: mov (%rbx), %eax */
+        0xb9, 0x05, 0x00, 0x00, 0x00, /* 2: mov $5, %ecx */
+        0xf4,                         /* 7: hlt */
+    };
+    memcpy(e.ram + CODE_PAGE + 0x100, load, sizeof(load));
+    set_reg(&e, UC_X86_REG_RBX, 0x50000000); /* unmapped */
+    assert_int_equal(uc_emu_start(e.uc, CODE_PAGE + 0x100, 0, 0, 0), UC_ERR_READ_UNMAPPED);
+    assert_int_equal(reg(&e, UC_X86_REG_RIP), CODE_PAGE + 0x100);
+    assert_int_equal(reg(&e, UC_X86_REG_RCX), 0);
+
+    int stops = 1;
+    uc_hook h;
+    assert_int_equal(uc_hook_add(e.uc, &h, UC_HOOK_BLOCK, (void *)block_stop, &stops, 1, 0), 0);
+    assert_int_equal(uc_ctl_flush_tb(e.uc), UC_ERR_OK); /* as softkvm's clock does */
+    set_reg(&e, UC_X86_REG_RBX, 0x300000);
+    assert_int_equal(uc_emu_start(e.uc, CODE_PAGE + 0x100, 0, 0, 0), UC_ERR_OK);
+    assert_int_equal(reg(&e, UC_X86_REG_RIP), CODE_PAGE + 0x100);
+    assert_int_equal(reg(&e, UC_X86_REG_RCX), 0);
+    assert_int_equal(uc_emu_start(e.uc, CODE_PAGE + 0x100, 0, 0, 0), UC_ERR_OK);
+    assert_int_equal(reg(&e, UC_X86_REG_RCX), 5);
+    engine_close(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_data_page_store_is_fast),
         cmocka_unit_test(test_store_to_code_page_is_seen),
         cmocka_unit_test(test_hooks_softkvm_uses),
+        cmocka_unit_test(test_stops_inside_accesses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
