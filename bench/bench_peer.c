@@ -80,10 +80,22 @@ int bench_peer(const struct bench_cfg *cfg)
         snprintf(elf64, sizeof(elf64), "%s/peer/%s%s.elf64", SOFTKVM_GUEST_DIR, workloads[w], sfx);
         snprintf(mb32, sizeof(mb32), "%s/peer/%s%s.mb32", SOFTKVM_GUEST_DIR, workloads[w], sfx);
         char *const skvm_argv[] = {SOFTKVM_BINARY, "run", "-m", "256", elf64, NULL};
-        char *const qemu_argv[] = {"qemu-system-x86_64", "-accel", "tcg", "-m", "256",
-                                   "-display", "none", "-nodefaults", "-no-user-config",
-                                   "-serial", "stdio", "-no-reboot", "-device",
-                                   "isa-debug-exit,iobase=0xf4,iosize=0x04", "-kernel", mb32,
+        char *const qemu_argv[] = {"qemu-system-x86_64",
+                                   "-accel",
+                                   "tcg",
+                                   "-m",
+                                   "256",
+                                   "-display",
+                                   "none",
+                                   "-nodefaults",
+                                   "-no-user-config",
+                                   "-serial",
+                                   "stdio",
+                                   "-no-reboot",
+                                   "-device",
+                                   "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                                   "-kernel",
+                                   mb32,
                                    NULL};
         double s_ms[BENCH_MAX_ROUNDS], q_ms[BENCH_MAX_ROUNDS];
         bool ok = true;

@@ -98,7 +98,7 @@ static uint64_t work(void)
     return total;
 }
 #elif PEER_WORKLOAD == 3
-#define NAME "memcopy"
+#define NAME  "memcopy"
 /* Memory copy: 8 MiB copied back and forth by a quadword loop and by `rep movsq`. */
 #define WORDS ((8u << 20) / 8)
 static uint64_t a[WORDS], b[WORDS];
