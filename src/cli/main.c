@@ -79,7 +79,7 @@ int main(int argc, char **argv)
     }
     switch (o.cmd) {
     case CMD_HELP:
-        fputs(cli_usage, stdout);
+        cli_print_usage(stdout);
         return 0;
     case CMD_VERSION:
         printf("softkvm %s (Unicorn %u.%u.%u)\n", SOFTKVM_VERSION, UC_API_MAJOR, UC_API_MINOR,

@@ -1,75 +1,214 @@
-/* Command-line parsing for `softkvm run`: options into a VM configuration, or a usage error. */
+/* Command-line parsing for `softkvm run`: the option table, its parser and the generated --help.
+ */
 #include "cli/options.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char cli_usage[] =
-    "usage: softkvm run [options] KERNEL      run a guest kernel (ELF); arch from the ELF header\n"
-    "  -m MIB                          guest RAM in MiB (default 128, range 2-3072)\n"
-    "  --smp N                         vCPUs (default 1, range 1-64)\n"
-    "  --cpu-vendor intel|amd          which hypercall instruction is native (default intel)\n"
-    "  --no-hypercall-patching         foreign instruction gets #UD instead of being patched\n"
-    "  --cpu MODEL                     CPU model (PowerPC: ppc 7457a (default), 750, 7448...;\n"
-    "                                  ppc64 power10); an unknown name lists the models\n"
-    "  --hcall-style pr|hv             PowerPC hypercall instruction in the device tree: pr\n"
-    "                                  (default: r0 magic + sc) or hv (sc 1)\n"
-    "  --trace FILE                    one JSON object per line per exit/hypercall\n"
-    "  --stats                         print per-hypercall and per-exit counts at the end\n"
-    "  --enforce-pv-cpuid              a hypercall whose KVM feature bit is hidden answers\n"
-    "                                  -KVM_ENOSYS (KVM_CAP_ENFORCE_PV_FEATURE_CPUID)\n"
-    "  --hide-pv-feature LIST          do not advertise these KVM features (comma-separated:\n"
-    "                                  pv_unhalt, pv_send_ipi, pv_sched_yield)\n"
-    "       softkvm --help | --version\n";
+#include "cli/values.h"
 
-static const struct {
-    const char *name;
-    unsigned bit;
-} pv_feature_names[] = {
-    {"pv_unhalt", 7},
-    {"pv_send_ipi", 11},
-    {"pv_sched_yield", 13},
-};
+#define COUNT(a) (unsigned)(sizeof(a) / sizeof((a)[0]))
 
-/* "a,b,c" of feature names into a mask. Returns 0 or -1 with err filled. */
-static int parse_features(const char *list, uint64_t *mask, char *err, size_t errlen)
+static int set_help(struct cli_options *o, const char *val, char *err, size_t errlen)
 {
-    char buf[256];
-    if (list == NULL || list[0] == '\0' || strlen(list) >= sizeof(buf)) {
-        snprintf(err, errlen, "--hide-pv-feature needs a list such as pv_unhalt,pv_send_ipi");
+    o->cmd = CMD_HELP;
+    return 1;
+}
+
+static int set_ram(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    uint64_t mib;
+    int rc = cli_value_uint(val, SKVM_MIN_RAM_MIB, SKVM_MAX_RAM_MIB, &mib);
+    if (rc == -EINVAL) {
+        snprintf(err, errlen, "-m needs a whole number of MiB, e.g. -m 128");
         return -1;
     }
-    strcpy(buf, list);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok != NULL;
-         tok = strtok_r(NULL, ",", &save)) {
-        size_t i, n = sizeof(pv_feature_names) / sizeof(pv_feature_names[0]);
-        for (i = 0; i < n && strcmp(tok, pv_feature_names[i].name) != 0; i++)
-            ;
-        if (i == n) {
-            snprintf(err, errlen,
-                     "--hide-pv-feature: unknown feature '%s' (known: pv_unhalt, pv_send_ipi, "
-                     "pv_sched_yield)",
-                     tok);
-            return -1;
-        }
-        *mask |= 1ULL << pv_feature_names[i].bit;
+    if (rc != 0) {
+        snprintf(err, errlen, "-m %s: guest RAM must be %u-%u MiB", val, SKVM_MIN_RAM_MIB,
+                 SKVM_MAX_RAM_MIB);
+        return -1;
     }
+    o->cfg.ram_mib = mib;
     return 0;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
+static int set_smp(struct cli_options *o, const char *val, char *err, size_t errlen)
 {
-    if (s == NULL || *s < '0' || *s > '9')
+    uint64_t n;
+    if (cli_value_uint(val, 1, SKVM_MAX_VCPUS, &n) != 0) {
+        snprintf(err, errlen, "--smp needs a vCPU count from 1 to %u", SKVM_MAX_VCPUS);
         return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0')
-        return -1;
-    *out = v;
+    }
+    o->cfg.ncpus = (unsigned)n;
     return 0;
+}
+
+static int set_trace(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    if (val == NULL || val[0] == '\0') {
+        snprintf(err, errlen, "--trace needs a file name");
+        return -1;
+    }
+    o->cfg.trace_path = val;
+    return 0;
+}
+
+static int set_stats(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    o->stats = true;
+    return 0;
+}
+
+static int set_vendor(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    static const char *const names[] = {[VENDOR_INTEL] = "intel", [VENDOR_AMD] = "amd"};
+    unsigned i;
+    if (cli_value_enum(val, names, COUNT(names), &i) != 0) {
+        snprintf(err, errlen, "--cpu-vendor takes 'intel' or 'amd'");
+        return -1;
+    }
+    o->cfg.vendor = (enum cpu_vendor)i;
+    return 0;
+}
+
+static int set_no_patching(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    o->cfg.hypercall_patching = false;
+    return 0;
+}
+
+static int set_enforce_pv(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    o->cfg.enforce_pv_features = true;
+    return 0;
+}
+
+/* The KVM features --hide-pv-feature knows, by KVM_FEATURE_* bit number. */
+static const char *const pv_feature_names[] = {
+    [7] = "pv_unhalt",
+    [11] = "pv_send_ipi",
+    [13] = "pv_sched_yield",
+};
+
+static int set_hide_pv(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    const char *names[COUNT(pv_feature_names)];
+    for (unsigned i = 0; i < COUNT(names); i++) /* unnamed bits match nothing */
+        names[i] = pv_feature_names[i] != NULL ? pv_feature_names[i] : "";
+    uint64_t mask;
+    const char *bad;
+    size_t badlen;
+    if (cli_value_list(val, names, COUNT(names), &mask, &bad, &badlen) == 0) {
+        o->cfg.hide_pv_features |= mask;
+        return 0;
+    }
+    if (bad == NULL)
+        snprintf(err, errlen, "--hide-pv-feature needs a list such as pv_unhalt,pv_send_ipi");
+    else
+        snprintf(err, errlen,
+                 "--hide-pv-feature: unknown feature '%.*s' (known: pv_unhalt, pv_send_ipi, "
+                 "pv_sched_yield)",
+                 badlen > 200 ? 200 : (int)badlen, bad);
+    return -1;
+}
+
+static int set_cpu(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    if (val == NULL || val[0] == '\0' || val[0] == '-') {
+        snprintf(err, errlen, "--cpu needs a CPU model name, e.g. --cpu 750");
+        return -1;
+    }
+    o->cfg.cpu_model = val; /* the backend checks it against its models */
+    return 0;
+}
+
+static int set_hcall_style(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    static const char *const names[] = {"pr", "hv"};
+    unsigned i;
+    if (cli_value_enum(val, names, COUNT(names), &i) != 0) {
+        snprintf(err, errlen, "--hcall-style takes 'pr' or 'hv'");
+        return -1;
+    }
+    o->cfg.hcall_style = names[i];
+    return 0;
+}
+
+static const struct cli_option general_options[] = {
+    {"-m", NULL, "MIB", set_ram, "guest RAM in MiB (default 128, range 2-3072)"},
+    {"--smp", NULL, "N", set_smp, "vCPUs (default 1, range 1-64)"},
+    {"--trace", NULL, "FILE", set_trace, "one JSON object per line per exit/hypercall"},
+    {"--stats", NULL, NULL, set_stats, "print per-hypercall and per-exit counts at the end"},
+    {"--help", "-h", NULL, set_help, "print this help"},
+};
+
+static const struct cli_option x86_options[] = {
+    {"--cpu-vendor", NULL, "intel|amd", set_vendor,
+     "which hypercall instruction is native (default intel)"},
+    {"--no-hypercall-patching", NULL, NULL, set_no_patching,
+     "foreign instruction gets #UD instead of being patched"},
+    {"--enforce-pv-cpuid", NULL, NULL, set_enforce_pv,
+     "a hypercall whose KVM feature bit is hidden answers\n"
+     "-KVM_ENOSYS (KVM_CAP_ENFORCE_PV_FEATURE_CPUID)"},
+    {"--hide-pv-feature", NULL, "LIST", set_hide_pv,
+     "do not advertise these KVM features (comma-separated:\n"
+     "pv_unhalt, pv_send_ipi, pv_sched_yield)"},
+};
+
+static const struct cli_option ppc_options[] = {
+    {"--cpu", NULL, "MODEL", set_cpu,
+     "CPU model (ppc: 7457a (default), 750, 7448...; ppc64:\n"
+     "power10); an unknown name lists the models"},
+    {"--hcall-style", NULL, "pr|hv", set_hcall_style,
+     "hypercall instruction in the device tree: pr (default:\n"
+     "r0 magic + sc) or hv (sc 1)"},
+};
+
+const struct cli_option_block cli_run_blocks[] = {
+    {NULL, CLI_ARCH_ALL, general_options, COUNT(general_options)},
+    {"x86-64", CLI_ARCH_X86_64, x86_options, COUNT(x86_options)},
+    {"PowerPC (ppc, ppc64)", CLI_ARCH_PPC | CLI_ARCH_PPC64, ppc_options, COUNT(ppc_options)},
+};
+const unsigned cli_run_nblocks = COUNT(cli_run_blocks);
+
+const struct cli_option *cli_find_option(const struct cli_option_block *blocks, unsigned nblocks,
+                                         const char *arg)
+{
+    for (unsigned b = 0; b < nblocks; b++) {
+        for (unsigned i = 0; i < blocks[b].count; i++) {
+            const struct cli_option *opt = &blocks[b].options[i];
+            if (strcmp(arg, opt->name) == 0 || (opt->alias != NULL && strcmp(arg, opt->alias) == 0))
+                return opt;
+        }
+    }
+    return NULL;
+}
+
+void cli_print_usage(FILE *out)
+{
+    fputs("usage: softkvm run [options] KERNEL      run a guest kernel (ELF); arch from the ELF "
+          "header\n",
+          out);
+    for (unsigned b = 0; b < cli_run_nblocks; b++) {
+        const struct cli_option_block *blk = &cli_run_blocks[b];
+        if (blk->title != NULL)
+            fprintf(out, " %s options:\n", blk->title);
+        for (unsigned i = 0; i < blk->count; i++) {
+            const struct cli_option *opt = &blk->options[i];
+            char left[64];
+            snprintf(left, sizeof(left), "%s%s%s%s%s", opt->alias ? opt->alias : "",
+                     opt->alias ? ", " : "", opt->name, opt->metavar ? " " : "",
+                     opt->metavar ? opt->metavar : "");
+            const char *h = opt->help;
+            for (bool first = true; *h != '\0'; first = false) {
+                size_t len = strcspn(h, "\n");
+                fprintf(out, "  %-32s%.*s\n", first ? left : "", (int)len, h);
+                h += len + (h[len] == '\n');
+            }
+        }
+    }
+    fputs("       softkvm --help | --version\n", out);
 }
 
 int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t errlen)
@@ -95,97 +234,37 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         return 0;
     }
     if (strcmp(argv[1], "run") != 0) {
-        snprintf(err, errlen, "unknown command '%s'; try 'softkvm --help'", argv[1]);
+        snprintf(err, errlen, "unknown command '%.200s'; try 'softkvm --help'", argv[1]);
         return -1;
     }
     o->cmd = CMD_RUN;
     int i = 2;
     for (; i < argc; i++) {
         const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--") == 0) {
             i++;
             break;
         }
         if (a[0] != '-' || a[1] == '\0')
             break;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            o->cmd = CMD_HELP;
-            return 0;
-        }
-        if (strcmp(a, "-m") == 0) {
-            uint64_t mib;
-            if (val == NULL || parse_u64(val, &mib) != 0) {
-                snprintf(err, errlen, "-m needs a whole number of MiB, e.g. -m 128");
-                return -1;
-            }
-            if (mib < SKVM_MIN_RAM_MIB || mib > SKVM_MAX_RAM_MIB) {
-                snprintf(err, errlen, "-m %s: guest RAM must be %u-%u MiB", val, SKVM_MIN_RAM_MIB,
-                         SKVM_MAX_RAM_MIB);
-                return -1;
-            }
-            o->cfg.ram_mib = mib;
-            i++;
-        } else if (strcmp(a, "--smp") == 0) {
-            uint64_t n;
-            if (val == NULL || parse_u64(val, &n) != 0 || n < 1 || n > SKVM_MAX_VCPUS) {
-                snprintf(err, errlen, "--smp needs a vCPU count from 1 to %u", SKVM_MAX_VCPUS);
-                return -1;
-            }
-            o->cfg.ncpus = (unsigned)n;
-            i++;
-        } else if (strcmp(a, "--enforce-pv-cpuid") == 0) {
-            o->cfg.enforce_pv_features = true;
-        } else if (strcmp(a, "--hide-pv-feature") == 0) {
-            if (parse_features(val, &o->cfg.hide_pv_features, err, errlen) != 0)
-                return -1;
-            i++;
-        } else if (strcmp(a, "--cpu-vendor") == 0) {
-            if (val != NULL && strcmp(val, "intel") == 0) {
-                o->cfg.vendor = VENDOR_INTEL;
-            } else if (val != NULL && strcmp(val, "amd") == 0) {
-                o->cfg.vendor = VENDOR_AMD;
-            } else {
-                snprintf(err, errlen, "--cpu-vendor takes 'intel' or 'amd'");
-                return -1;
-            }
-            i++;
-        } else if (strcmp(a, "--cpu") == 0) {
-            if (val == NULL || val[0] == '\0' || val[0] == '-') {
-                snprintf(err, errlen, "--cpu needs a CPU model name, e.g. --cpu 750");
-                return -1;
-            }
-            o->cfg.cpu_model = val; /* the backend checks it against its models */
-            i++;
-        } else if (strcmp(a, "--hcall-style") == 0) {
-            if (val == NULL || (strcmp(val, "pr") != 0 && strcmp(val, "hv") != 0)) {
-                snprintf(err, errlen, "--hcall-style takes 'pr' or 'hv'");
-                return -1;
-            }
-            o->cfg.hcall_style = val;
-            i++;
-        } else if (strcmp(a, "--no-hypercall-patching") == 0) {
-            o->cfg.hypercall_patching = false;
-        } else if (strcmp(a, "--trace") == 0) {
-            if (val == NULL || val[0] == '\0') {
-                snprintf(err, errlen, "--trace needs a file name");
-                return -1;
-            }
-            o->cfg.trace_path = val;
-            i++;
-        } else if (strcmp(a, "--stats") == 0) {
-            o->stats = true;
-        } else {
-            snprintf(err, errlen, "unknown option '%s'; try 'softkvm --help'", a);
+        const struct cli_option *opt = cli_find_option(cli_run_blocks, cli_run_nblocks, a);
+        if (opt == NULL) {
+            snprintf(err, errlen, "unknown option '%.200s'; try 'softkvm --help'", a);
             return -1;
         }
+        const char *val = NULL;
+        if (opt->metavar != NULL && i + 1 < argc)
+            val = argv[++i];
+        int rc = opt->set(o, val, err, errlen);
+        if (rc != 0)
+            return rc > 0 ? 0 : -1;
     }
     if (i >= argc) {
         snprintf(err, errlen, "no KERNEL given: softkvm run [options] KERNEL");
         return -1;
     }
     if (i + 1 < argc) {
-        snprintf(err, errlen, "unexpected argument '%s' after KERNEL", argv[i + 1]);
+        snprintf(err, errlen, "unexpected argument '%.200s' after KERNEL", argv[i + 1]);
         return -1;
     }
     o->kernel = argv[i];
