@@ -11,7 +11,12 @@ struct hc_result;
 /* Open the trace file. Returns 0 or a negative errno (the file could not be created). */
 int trace_open(struct vm *vm, const char *path);
 
-/* Flush and close; safe when no trace is open. */
+/* Write out what is buffered. A write error (here or while recording) ends the run with
+ * OUTCOME_IO_ERROR through vm_output_lost and stops further records. Returns 0 or a negative
+ * errno; 0 when no trace is open. */
+int trace_flush(struct vm *vm);
+
+/* Close (after trace_flush, which vm_run does); safe when no trace is open. */
 void trace_close(struct vm *vm);
 
 /* True when a trace is being written (callers skip building records otherwise). Inline: the

@@ -2,6 +2,7 @@
 #ifndef SOFTKVM_VM_H
 #define SOFTKVM_VM_H
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <unicorn/unicorn.h>
 
@@ -100,6 +101,8 @@ enum outcome_kind {
     OUTCOME_GUEST_CRASH,  /* the guest cannot continue (triple fault, unhandled exception...) */
     OUTCOME_GUEST_HALTED, /* every vCPU halted with nothing that can wake it */
     OUTCOME_HOST_ERROR,   /* softkvm or the engine failed */
+    OUTCOME_IO_ERROR,     /* the console or trace could not be written: output was lost */
+    OUTCOME_STOPPED,      /* the host asked (vm_request_stop): status is the caller's code */
 };
 
 struct vm_outcome {
@@ -157,6 +160,7 @@ struct vm {
     struct iobus mmio;                 /* memory-mapped devices */
     struct notify_bus *notify_bus;     /* virtio-ccw notify bus (s390 DIAG 0x500), or NULL */
     struct trace *trace;
+    atomic_int stop_request; /* vm_request_stop's code (0: none), from any thread */
     struct vm_stats stats;
     struct vclock vclock;
     struct vm_outcome outcome;
@@ -196,8 +200,10 @@ void vm_reset(struct vm *vm);
  * errno with err filled. */
 int vm_boot(struct vm *vm, char *err, size_t errlen);
 
-/* Run until the guest exits, crashes, halts for good, or softkvm fails. Never returns
- * OUTCOME_NONE. */
+/* Run until the guest exits, crashes, halts for good, softkvm fails or a stop is requested, then
+ * flush the console and the trace. Never returns OUTCOME_NONE. Output that could not be written
+ * overrides every other outcome with OUTCOME_IO_ERROR: a run whose output was lost is never a
+ * success. */
 const struct vm_outcome *vm_run(struct vm *vm);
 
 /* End the run with the given outcome (first caller wins) and stop the engine. Safe to call from
@@ -205,7 +211,18 @@ const struct vm_outcome *vm_run(struct vm *vm);
 void vm_stop(struct vm *vm, enum outcome_kind kind, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Send one byte of guest console output to the configured console. */
+/* Ask a running VM, from any thread (not from a signal handler), to stop at its next exit with
+ * OUTCOME_STOPPED and status code (> 0; the first request wins). The run loop notices it
+ * before each engine start; the engine is stopped with uc_emu_stop, which can miss a start
+ * that begins just after: a watcher thread repeats the request until vm_run returns. */
+void vm_request_stop(struct vm *vm, int code);
+
+/* Output to what ("the guest console", "the trace file X") failed with errno err (0: unknown):
+ * end the run with OUTCOME_IO_ERROR, overriding any earlier outcome. */
+void vm_output_lost(struct vm *vm, const char *what, int err);
+
+/* Send one byte of guest console output to the configured console. A write error (closed
+ * pipe, disk full) ends the run with OUTCOME_IO_ERROR. */
 void vm_console_putc(struct vm *vm, uint8_t c);
 
 /* The vCPU executed its halt: it sleeps unless a kick (pv_unhalted, consumed here) or a
@@ -218,6 +235,9 @@ void vcpu_sync_pc(struct vcpu *vcpu);
 
 /* Print the crash report of the vCPU named in the outcome (registers) to out. */
 void vm_dump(struct vm *vm, FILE *out);
+
+/* Print the registers of every vCPU to out (after a run, e.g. one stopped by a timeout). */
+void vm_dump_all(struct vm *vm, FILE *out);
 
 /* Wake a halted vCPU (interrupt or kick arrived). */
 void vcpu_wake(struct vcpu *vcpu);

@@ -1,12 +1,14 @@
 /* The softkvm command: parse options, load the kernel, run the VM, turn the outcome into a status.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/exit_status.h"
 #include "cli/options.h"
+#include "cli/watch.h"
 #include "softkvm/kernel.h"
 #include "softkvm/stats.h"
 #include "softkvm/vm.h"
@@ -17,9 +19,24 @@ static int fail(int status, const char *what)
     return status;
 }
 
-static int outcome_status(struct vm *vm, const struct vm_outcome *out)
+static int outcome_status(struct vm *vm, const struct vm_outcome *out, unsigned timeout_s)
 {
     switch (out->kind) {
+    case OUTCOME_IO_ERROR:
+        fprintf(stderr, "softkvm: %s; the run was ended, its output is incomplete\n", out->reason);
+        return EXIT_IO_ERROR;
+    case OUTCOME_STOPPED:
+        if (out->status == CLI_STOP_TIMEOUT) {
+            fprintf(stderr,
+                    "softkvm: --timeout %u: the guest was still running after %u s; its vCPUs' "
+                    "registers follow\n",
+                    timeout_s, timeout_s);
+            vm_dump_all(vm, stderr);
+            return EXIT_TIMEOUT;
+        }
+        fprintf(stderr, "softkvm: stopped by %s at the guest's next exit\n",
+                out->status == SIGINT ? "SIGINT" : "SIGTERM");
+        return EXIT_SIGNALLED + out->status;
     case OUTCOME_GUEST_EXIT:
         return out->status;
     case OUTCOME_GUEST_CRASH:
@@ -40,7 +57,13 @@ static int run(const struct cli_options *o)
     uint8_t *buf;
     uint64_t len;
     char err[512], msg[700];
-    int rc = kernel_read_file(o->kernel, &buf, &len, err, sizeof(err));
+    struct cli_watch watch;
+    int rc = cli_watch_init(&watch); /* before the engine exists: no thread may take a signal */
+    if (rc != 0) {
+        snprintf(msg, sizeof(msg), "cannot block SIGINT/SIGTERM: %s", strerror(-rc));
+        return fail(EXIT_INTERNAL, msg);
+    }
+    rc = kernel_read_file(o->kernel, &buf, &len, err, sizeof(err));
     if (rc != 0)
         return fail(rc == -ENOMEM  ? EXIT_HOST_LIMIT
                     : rc == -EFBIG ? EXIT_BAD_KERNEL
@@ -59,8 +82,16 @@ static int run(const struct cli_options *o)
                     : rc == -EINVAL ? EXIT_USAGE
                                     : EXIT_INTERNAL,
                     err);
+    rc = cli_watch_begin(&watch, vm, o->timeout_s);
+    if (rc != 0) {
+        vm_destroy(vm);
+        snprintf(msg, sizeof(msg), "cannot start the signal and timeout watcher: %s",
+                 strerror(-rc));
+        return fail(EXIT_INTERNAL, msg);
+    }
     const struct vm_outcome *out = vm_run(vm);
-    int status = outcome_status(vm, out);
+    cli_watch_end(&watch);
+    int status = outcome_status(vm, out, o->timeout_s);
     if (o->stats) {
         stats_summary(vm, stderr);
         stats_print(vm, stderr);
@@ -69,10 +100,23 @@ static int run(const struct cli_options *o)
     return status;
 }
 
+/* Flush what --help/--version wrote; a lost write is an error like a lost console. */
+static int flushed(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "softkvm: cannot write to stdout: %s\n", strerror(errno));
+        return EXIT_IO_ERROR;
+    }
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_options o;
     char err[512];
+    /* A closed stdout or trace pipe is a write error (EPIPE) the run reports, not a silent death.
+     */
+    signal(SIGPIPE, SIG_IGN);
     if (cli_parse(argc, argv, &o, err, sizeof(err)) != 0) {
         fprintf(stderr, "softkvm: %s\n", err);
         return EXIT_USAGE;
@@ -80,11 +124,11 @@ int main(int argc, char **argv)
     switch (o.cmd) {
     case CMD_HELP:
         cli_print_usage(stdout);
-        return 0;
+        return flushed(0);
     case CMD_VERSION:
         printf("softkvm %s (Unicorn %u.%u.%u)\n", SOFTKVM_VERSION, UC_API_MAJOR, UC_API_MINOR,
                UC_API_PATCH);
-        return 0;
+        return flushed(0);
     default:
         o.cfg.console = stdout;
         return run(&o);

@@ -54,6 +54,20 @@ static int set_trace(struct cli_options *o, const char *val, char *err, size_t e
     return 0;
 }
 
+#define MAX_TIMEOUT_S 604800u /* a week */
+
+static int set_timeout(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    uint64_t s;
+    if (cli_value_uint(val, 1, MAX_TIMEOUT_S, &s) != 0) {
+        snprintf(err, errlen, "--timeout needs a whole number of seconds from 1 to %u",
+                 MAX_TIMEOUT_S);
+        return -1;
+    }
+    o->timeout_s = (unsigned)s;
+    return 0;
+}
+
 static int set_stats(struct cli_options *o, const char *val, char *err, size_t errlen)
 {
     o->stats = true;
@@ -140,6 +154,9 @@ static const struct cli_option general_options[] = {
     {"--smp", NULL, "N", set_smp, "vCPUs (default 1, range 1-64)"},
     {"--trace", NULL, "FILE", set_trace, "one JSON object per line per exit/hypercall"},
     {"--stats", NULL, NULL, set_stats, "print per-hypercall and per-exit counts at the end"},
+    {"--timeout", NULL, "SECONDS", set_timeout,
+     "stop a guest still running after SECONDS of host time:\n"
+     "registers of every vCPU to stderr, status 124"},
     {"--help", "-h", NULL, set_help, "print this help"},
 };
 

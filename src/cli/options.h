@@ -14,6 +14,7 @@ struct cli_options {
     struct vm_config cfg;
     const char *kernel;
     bool stats;
+    unsigned timeout_s; /* --timeout: seconds of host time, 0: none */
 };
 
 /* The architectures an option block is for (the kernel's ELF header picks the architecture,

@@ -1,4 +1,5 @@
 /* The run loop: picks a vCPU (deterministic round-robin), runs the engine, dispatches exits. */
+#include <errno.h>
 #include <inttypes.h>
 
 #include "softkvm/arch.h"
@@ -95,11 +96,23 @@ static void all_halted(struct vm *vm)
             halted, vm->ncpus - halted);
 }
 
+/* A stop asked from outside (signal, timeout): end the run with OUTCOME_STOPPED. */
+static bool stop_requested(struct vm *vm)
+{
+    int code = atomic_load_explicit(&vm->stop_request, memory_order_relaxed);
+    if (code == 0)
+        return false;
+    vm_stop(vm, OUTCOME_STOPPED, code, "stopped at the host's request");
+    return true;
+}
+
 const struct vm_outcome *vm_run(struct vm *vm)
 {
     if (vm->ncpus > 1 && vclock_enable(vm) != 0)
         vm_stop(vm, OUTCOME_HOST_ERROR, 0, "the engine refused the virtual clock's hook");
     while (vm->outcome.kind == OUTCOME_NONE) {
+        if (stop_requested(vm))
+            break;
         if (vm->vclock.now >= vm->vclock.deadline)
             vtimers_run(vm);
         struct vcpu *v = sched_next(vm);
@@ -127,6 +140,8 @@ const struct vm_outcome *vm_run(struct vm *vm)
         v->pc_known = false;
         v->exit.kind = EXIT_NONE;
         uc_err err = uc_emu_start(vm->uc, pc, 0, 0, 0);
+        if (v->exit.kind == EXIT_NONE && stop_requested(vm))
+            break; /* stopped from outside, not by the guest (x86 would read it as HLT) */
         if (v->exit.kind == EXIT_NONE)
             vm->arch->classify(v, (int)err);
         switch (v->exit.kind) {
@@ -158,6 +173,8 @@ const struct vm_outcome *vm_run(struct vm *vm)
     }
     if (vm->running != NULL)
         vcpu_sync_pc(vm->running);
-    fflush(vm->cfg.console);
+    if (fflush(vm->cfg.console) != 0 || ferror(vm->cfg.console))
+        vm_output_lost(vm, "the guest console", errno);
+    trace_flush(vm);
     return &vm->outcome;
 }

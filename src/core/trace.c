@@ -12,7 +12,18 @@
 struct trace {
     FILE *f;
     uint64_t seq;
+    bool failed;    /* a write failed: the run was ended, nothing more is written */
+    char what[320]; /* "the trace file PATH" for the error line */
 };
+
+/* After a record: a write error ends the run (stdio reports it when its buffer is flushed). */
+static void check(struct vm *vm, struct trace *t)
+{
+    if (ferror(t->f) && !t->failed) {
+        t->failed = true;
+        vm_output_lost(vm, t->what, errno);
+    }
+}
 
 int trace_open(struct vm *vm, const char *path)
 {
@@ -25,8 +36,23 @@ int trace_open(struct vm *vm, const char *path)
         free(t);
         return -e;
     }
+    snprintf(t->what, sizeof(t->what), "the trace file %s", path);
     vm->trace = t;
     return 0;
+}
+
+int trace_flush(struct vm *vm)
+{
+    struct trace *t = vm->trace;
+    if (t == NULL)
+        return 0;
+    if (!t->failed && (fflush(t->f) != 0 || ferror(t->f))) {
+        int e = errno;
+        t->failed = true;
+        vm_output_lost(vm, t->what, e);
+        return -(e != 0 ? e : EIO);
+    }
+    return t->failed ? -EIO : 0;
 }
 
 void trace_close(struct vm *vm)
@@ -49,7 +75,7 @@ void trace_hypercall(struct vm *vm, unsigned vcpu, uint64_t pc, const char *ns,
                      const struct hc_result *res)
 {
     struct trace *t = vm->trace;
-    if (t == NULL)
+    if (t == NULL || t->failed)
         return;
     head(t, vcpu, pc, "hypercall");
     fprintf(t->f, ",\"ns\":\"%s\",\"nr\":%" PRIu64 ",\"name\":", ns, call->nr);
@@ -71,16 +97,18 @@ void trace_hypercall(struct vm *vm, unsigned vcpu, uint64_t pc, const char *ns,
         }
     }
     fputs("}\n", t->f);
+    check(vm, t);
 }
 
 void trace_event(struct vm *vm, unsigned vcpu, uint64_t pc, const char *kind, unsigned n,
                  const char *const keys[], const uint64_t vals[])
 {
     struct trace *t = vm->trace;
-    if (t == NULL)
+    if (t == NULL || t->failed)
         return;
     head(t, vcpu, pc, kind);
     for (unsigned i = 0; i < n; i++)
         fprintf(t->f, ",\"%s\":\"0x%" PRIx64 "\"", keys[i], vals[i]);
     fputs("}\n", t->f);
+    check(vm, t);
 }

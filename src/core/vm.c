@@ -12,6 +12,8 @@
 #include "softkvm/trace.h"
 #include "softkvm/engine_check.h"
 
+static void vm_dump_vcpu(struct vm *vm, unsigned id, FILE *out);
+
 const struct board *vm_find_board(const struct arch_ops *arch, const char *name, char *err,
                                   size_t errlen)
 {
@@ -204,11 +206,29 @@ void vm_stop(struct vm *vm, enum outcome_kind kind, int status, const char *fmt,
         uc_emu_stop(vm->uc);
 }
 
+void vm_request_stop(struct vm *vm, int code)
+{
+    int none = 0;
+    atomic_compare_exchange_strong(&vm->stop_request, &none, code);
+    if (vm->uc != NULL)
+        uc_emu_stop(vm->uc);
+}
+
 void vm_console_putc(struct vm *vm, uint8_t c)
 {
-    fputc(c, vm->cfg.console);
-    if (c == '\n')
-        fflush(vm->cfg.console);
+    FILE *f = vm->cfg.console;
+    if (fputc(c, f) == EOF || (c == '\n' && fflush(f) != 0) || ferror(f))
+        vm_output_lost(vm, "the guest console", errno);
+}
+
+void vm_output_lost(struct vm *vm, const char *what, int err)
+{
+    if (vm->outcome.kind == OUTCOME_IO_ERROR)
+        return;
+    /* Overrides any outcome: a run whose output is lost must not look like a success. */
+    vm->outcome.kind = OUTCOME_NONE;
+    vm_stop(vm, OUTCOME_IO_ERROR, 0, "cannot write %s: %s", what,
+            err != 0 ? strerror(err) : "write error");
 }
 
 void vcpu_wake(struct vcpu *vcpu)
@@ -219,7 +239,17 @@ void vcpu_wake(struct vcpu *vcpu)
 
 void vm_dump(struct vm *vm, FILE *out)
 {
-    unsigned id = vm->outcome.vcpu < vm->ncpus ? vm->outcome.vcpu : 0;
+    vm_dump_vcpu(vm, vm->outcome.vcpu < vm->ncpus ? vm->outcome.vcpu : 0, out);
+}
+
+void vm_dump_all(struct vm *vm, FILE *out)
+{
+    for (unsigned i = 0; i < vm->ncpus; i++)
+        vm_dump_vcpu(vm, i, out);
+}
+
+static void vm_dump_vcpu(struct vm *vm, unsigned id, FILE *out)
+{
     struct vcpu *v = &vm->vcpus[id];
     if (vm->running != NULL)
         vcpu_sync_pc(vm->running);

@@ -84,8 +84,19 @@ static void test_parse(void **state __attribute__((unused)))
 {
     struct cli_options o;
     char err[256];
-    char *ok[] = {"softkvm", "run", "-m", "64", "--smp", "4", "--cpu-vendor", "amd",
-                  "--hide-pv-feature", "pv_unhalt,pv_sched_yield", "--stats", "k.elf", NULL};
+    char *ok[] = {"softkvm",
+                  "run",
+                  "-m",
+                  "64",
+                  "--smp",
+                  "4",
+                  "--cpu-vendor",
+                  "amd",
+                  "--hide-pv-feature",
+                  "pv_unhalt,pv_sched_yield",
+                  "--stats",
+                  "k.elf",
+                  NULL};
     assert_int_equal(parse(ok, &o, err), 0);
     assert_int_equal(o.cmd, CMD_RUN);
     assert_int_equal(o.cfg.ram_mib, 64);
@@ -117,8 +128,7 @@ static void test_table(void **state __attribute__((unused)))
             const struct cli_option *opt = &cli_run_blocks[b].options[i];
             assert_ptr_equal(cli_find_option(cli_run_blocks, cli_run_nblocks, opt->name), opt);
             if (opt->alias != NULL)
-                assert_ptr_equal(cli_find_option(cli_run_blocks, cli_run_nblocks, opt->alias),
-                                 opt);
+                assert_ptr_equal(cli_find_option(cli_run_blocks, cli_run_nblocks, opt->alias), opt);
             assert_non_null(opt->help);
         }
     }
@@ -128,8 +138,9 @@ static void test_table(void **state __attribute__((unused)))
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_uint),  cmocka_unit_test(test_size),  cmocka_unit_test(test_enum_list),
-        cmocka_unit_test(test_parse), cmocka_unit_test(test_table),
+        cmocka_unit_test(test_uint),      cmocka_unit_test(test_size),
+        cmocka_unit_test(test_enum_list), cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
