@@ -5,7 +5,7 @@ TSAN_BUILD ?= build/tsan
 JOBS ?= $(shell nproc)
 STAMP := build/deps/unicorn-2.1.4.stamp
 
-.PHONY: all setup build run test test-asan test-tsan test-release bench format format-check clean
+.PHONY: all setup build run test test-asan test-release bench fuzz format format-check clean
 
 all: build
 
@@ -47,6 +47,10 @@ test-tsan: $(STAMP)
 bench: build
 	$(BUILD)/bench/softkvm-bench
 
+# Coverage-guided fuzzing (libFuzzer, clang, ASan+UBSan in build/fuzz): FUZZ_SECONDS per target.
+fuzz: $(STAMP)
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} JOBS=$(JOBS) scripts/fuzz.sh
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
@@ -56,4 +60,4 @@ format-check:
 	  echo "format-check: run 'make format'"; exit 1; fi; echo "format-check: ok"
 
 clean:
-	rm -rf build/release build/asan build/tsan build/debug
+	rm -rf build/release build/asan build/debug build/fuzz

@@ -26,14 +26,15 @@ struct cli_watch {
  * (the run then stops at its first exit). Returns 0 or a negative errno. */
 int cli_watch_init(struct cli_watch *w);
 
-/* Start the watcher thread for vm (after cli_watch_init): the first SIGINT/SIGTERM or the timeout (seconds of host time, 0: none)
- * asks the VM to stop (code: the signal number or CLI_STOP_TIMEOUT), repeated every 10 ms until
- * cli_watch_end; a SIGINT or SIGTERM after that first one ends the process at once with status
- * 128 + signal. Returns 0 or a negative errno (nothing is left started). */
+/* Start the watcher thread for vm (after cli_watch_init): the first SIGINT/SIGTERM or the timeout
+ * (seconds of host time, 0: none) asks the VM to stop (code: the signal number or
+ * CLI_STOP_TIMEOUT), repeated every 10 ms until cli_watch_end; a SIGINT or SIGTERM after that first
+ * one ends the process at once with status 128 + signal. Returns 0 or a negative errno (nothing is
+ * left started). */
 int cli_watch_begin(struct cli_watch *w, struct vm *vm, unsigned timeout_s);
 
-/* Stop and join the watcher (if started), restore the signal mask (a signal that arrived after vm_run
- * returned stays pending and acts when unblocked). */
+/* Stop and join the watcher (if started), restore the signal mask (a signal that arrived after
+ * vm_run returned stays pending and acts when unblocked). */
 void cli_watch_end(struct cli_watch *w);
 
 #endif
