@@ -25,8 +25,9 @@ static int set_ram(struct cli_options *o, const char *val, char *err, size_t err
         return -1;
     }
     if (rc != 0) {
-        snprintf(err, errlen, "-m %s: guest RAM must be %u-%u MiB", val, SKVM_MIN_RAM_MIB,
-                 SKVM_MAX_RAM_MIB);
+        char shown[64];
+        snprintf(err, errlen, "-m %s: guest RAM must be %u-%u MiB",
+                 cli_printable(val, shown, sizeof(shown)), SKVM_MIN_RAM_MIB, SKVM_MAX_RAM_MIB);
         return -1;
     }
     o->cfg.ram_mib = mib;
@@ -117,13 +118,16 @@ static int set_hide_pv(struct cli_options *o, const char *val, char *err, size_t
         o->cfg.hide_pv_features |= mask;
         return 0;
     }
-    if (bad == NULL)
+    if (bad == NULL) {
         snprintf(err, errlen, "--hide-pv-feature needs a list such as pv_unhalt,pv_send_ipi");
-    else
-        snprintf(err, errlen,
-                 "--hide-pv-feature: unknown feature '%.*s' (known: pv_unhalt, pv_send_ipi, "
-                 "pv_sched_yield)",
-                 badlen > 200 ? 200 : (int)badlen, bad);
+        return -1;
+    }
+    char item[64], shown[64];
+    snprintf(item, sizeof(item), "%.*s", badlen > 63 ? 63 : (int)badlen, bad);
+    snprintf(err, errlen,
+             "--hide-pv-feature: unknown feature '%s' (known: pv_unhalt, pv_send_ipi, "
+             "pv_sched_yield)",
+             cli_printable(item, shown, sizeof(shown)));
     return -1;
 }
 
@@ -230,6 +234,7 @@ void cli_print_usage(FILE *out)
 
 int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t errlen)
 {
+    char shown[200]; /* an argument quoted in a message: one line, whatever it holds */
     memset(o, 0, sizeof(*o));
     o->cfg.ram_mib = 128;
     o->cfg.ncpus = 1;
@@ -251,7 +256,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         return 0;
     }
     if (strcmp(argv[1], "run") != 0) {
-        snprintf(err, errlen, "unknown command '%.200s'; try 'softkvm --help'", argv[1]);
+        snprintf(err, errlen, "unknown command '%s'; try 'softkvm --help'",
+                 cli_printable(argv[1], shown, sizeof(shown)));
         return -1;
     }
     o->cmd = CMD_RUN;
@@ -266,7 +272,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             break;
         const struct cli_option *opt = cli_find_option(cli_run_blocks, cli_run_nblocks, a);
         if (opt == NULL) {
-            snprintf(err, errlen, "unknown option '%.200s'; try 'softkvm --help'", a);
+            snprintf(err, errlen, "unknown option '%s'; try 'softkvm --help'",
+                     cli_printable(a, shown, sizeof(shown)));
             return -1;
         }
         const char *val = NULL;
@@ -281,7 +288,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         return -1;
     }
     if (i + 1 < argc) {
-        snprintf(err, errlen, "unexpected argument '%.200s' after KERNEL", argv[i + 1]);
+        snprintf(err, errlen, "unexpected argument '%s' after KERNEL",
+                 cli_printable(argv[i + 1], shown, sizeof(shown)));
         return -1;
     }
     o->kernel = argv[i];

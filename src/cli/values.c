@@ -104,3 +104,15 @@ int cli_value_list(const char *s, const char *const names[], unsigned n, uint64_
     *mask = m;
     return 0;
 }
+
+const char *cli_printable(const char *s, char *buf, size_t len)
+{
+    size_t n = 0, max = len > 0 ? len - 1 : 0;
+    for (; s[n] != '\0' && n < max; n++)
+        buf[n] = s[n] >= 0x20 && s[n] < 0x7F ? s[n] : '?';
+    if (s[n] != '\0' && max >= 3)
+        memcpy(buf + max - 3, "...", 3);
+    if (len > 0)
+        buf[n] = '\0';
+    return buf;
+}

@@ -26,4 +26,8 @@ int cli_value_enum(const char *s, const char *const names[], unsigned n, unsigne
 int cli_value_list(const char *s, const char *const names[], unsigned n, uint64_t *mask,
                    const char **bad_at, size_t *bad_len);
 
+/* s as it can go into a one-line message: control and non-ASCII bytes as '?', at most len - 1
+ * bytes (longer ones end in "..."). Returns buf. */
+const char *cli_printable(const char *s, char *buf, size_t len);
+
 #endif

@@ -17,8 +17,11 @@ extern const struct arch_ops x86_64_arch_ops, ppc_arch_ops, ppc64_arch_ops, s390
 static inline struct vm *fuzz_vm_new(const struct arch_ops *ops, unsigned ncpus)
 {
     FILE *devnull = fopen("/dev/null", "w");
-    struct vm_config cfg = {.ram_mib = FUZZ_RAM_MIB, .ncpus = ncpus, .console = devnull,
-                            .hypercall_patching = true, .trace_path = "/dev/null"};
+    struct vm_config cfg = {.ram_mib = FUZZ_RAM_MIB,
+                            .ncpus = ncpus,
+                            .console = devnull,
+                            .hypercall_patching = true,
+                            .trace_path = "/dev/null"};
     struct vm *vm;
     char err[512];
     if (devnull == NULL || vm_create(&vm, ops, &cfg, err, sizeof(err)) != 0) {

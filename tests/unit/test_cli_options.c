@@ -119,6 +119,18 @@ static void test_parse(void **state __attribute__((unused)))
     assert_string_equal(o.kernel, "-k");
 }
 
+static void test_printable(void **state __attribute__((unused)))
+{
+    char buf[8];
+    assert_string_equal(cli_printable("a\nb\x01", buf, sizeof(buf)), "a?b?");
+    assert_string_equal(cli_printable("0123456789", buf, sizeof(buf)), "0123...");
+    struct cli_options o;
+    char err[256];
+    char *nl[] = {"softkvm", "run", "--ti\nmeout", "k", NULL};
+    assert_int_equal(parse(nl, &o, err), -1);
+    assert_string_equal(err, "unknown option '--ti?meout'; try 'softkvm --help'");
+}
+
 static void test_table(void **state __attribute__((unused)))
 {
     /* Every option is found by its name and alias, and no spelling is used twice. */
@@ -140,7 +152,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uint),      cmocka_unit_test(test_size),
         cmocka_unit_test(test_enum_list), cmocka_unit_test(test_parse),
-        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_printable), cmocka_unit_test(test_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
