@@ -1,12 +1,17 @@
 /* Fuzz target: a whole run of a random guest image on one architecture (FUZZ_ARCH: 0 x86-64,
  * 1 ppc, 2 ppc64, 3 s390x), as tests/hostile/random_code.c does but coverage-guided: the input's
  * bytes are the code at 1 MiB (and on PowerPC the exception vectors, on s390x the new PSWs),
- * booted and run for at most RUN_BLOCKS translated-block executions. Every run must end as a
- * guest exit, crash, halt or the block bound: never a host error, crash or sanitizer report. */
+ * booted and run for at most RUN_BLOCKS translated-block executions or RUN_MS of host time
+ * (code that rewrites itself makes the engine translate again at every store: slow, legitimate,
+ * like the hostile test's one-second alarm). Every run must end as a guest exit, crash, halt or
+ * one of the bounds: never a host error, crash or sanitizer report. */
+#include <time.h>
+
 #include "fuzz_vm.h"
 
 #define CODE_BYTES 0x10000u
-#define RUN_BLOCKS 20000u
+#define RUN_BLOCKS 5000u
+#define RUN_MS     200u
 
 static const struct arch_ops *const arches[] = {&x86_64_arch_ops, &ppc_arch_ops, &ppc64_arch_ops,
                                                 &s390x_arch_ops};
@@ -14,12 +19,21 @@ static const struct arch_ops *const arches[] = {&x86_64_arch_ops, &ppc_arch_ops,
 struct run {
     struct vm *vm;
     unsigned blocks;
+    uint64_t end_ms; /* host time (CLOCK_MONOTONIC) when the run is stopped */
 };
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 static void count_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
     struct run *r = user;
-    if (++r->blocks == RUN_BLOCKS)
+    ++r->blocks;
+    if (r->blocks == RUN_BLOCKS || (r->blocks % 16 == 0 && now_ms() >= r->end_ms))
         vm_request_stop(r->vm, 1);
 }
 
@@ -66,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             put_be64(l + 16 * k + 8, FUZZ_ENTRY + (off & ~1ULL));
         }
     }
-    struct run r = {vm, 0};
+    struct run r = {vm, 0, now_ms() + RUN_MS};
     uc_hook h;
     FUZZ_CHECK(uc_hook_add(vm->uc, &h, UC_HOOK_BLOCK, (void *)count_block, &r, 1, 0) == UC_ERR_OK);
     const struct vm_outcome *out = vm_run(vm);
