@@ -154,7 +154,9 @@ static int set_hcall_style(struct cli_options *o, const char *val, char *err, si
 }
 
 static const struct cli_option general_options[] = {
-    {"-m", NULL, "MIB", set_ram, "guest RAM in MiB (default 128, range 2-3072)"},
+    {"-m", NULL, "MIB", set_ram,
+     "guest RAM (default 128, range 2-16777216; x86 RAM past\n"
+     "3 GiB goes above 4 GiB; PowerPC and s390x: at most 3840)"},
     {"--smp", NULL, "N", set_smp, "vCPUs (default 1, range 1-64)"},
     {"--trace", NULL, "FILE", set_trace, "one JSON object per line per exit/hypercall"},
     {"--stats", NULL, NULL, set_stats, "print per-hypercall and per-exit counts at the end"},
