@@ -1,7 +1,8 @@
 /* Fuzz target: a whole run of a random guest image on one architecture (FUZZ_ARCH: 0 x86-64,
  * 1 ppc, 2 ppc64, 3 s390x), as tests/hostile/random_code.c does but coverage-guided: the input's
- * bytes are the code at 1 MiB (and on PowerPC the exception vectors, on s390x the new PSWs),
- * booted and run for at most RUN_BLOCKS translated-block executions or RUN_MS of host time
+ * bytes are the code at 1 MiB (on x86 followed by HLT; on PowerPC also the exception vectors, on
+ * s390x the new PSWs from its first bytes),
+ * booted and run for at most RUN_BLOCKS translated-block executions or RUN_MS of CPU time
  * (code that rewrites itself makes the engine translate again at every store: slow, legitimate,
  * like the hostile test's one-second alarm). Every run must end as a guest exit, crash, halt or
  * one of the bounds: never a host error, crash or sanitizer report. */
@@ -9,9 +10,10 @@
 
 #include "fuzz_vm.h"
 
-#define CODE_BYTES 0x10000u
-#define RUN_BLOCKS 5000u
-#define RUN_MS     200u
+#define CODE_BYTES  0x10000u
+#define RUN_BLOCKS  5000u
+#define RUN_MS      50u /* of this thread's CPU time: a loaded host does not shorten runs */
+#define RUN_RAM_MIB 4u  /* code at 1 MiB; less RAM to clear per run */
 
 static const struct arch_ops *const arches[] = {&x86_64_arch_ops, &ppc_arch_ops, &ppc64_arch_ops,
                                                 &s390x_arch_ops};
@@ -19,13 +21,13 @@ static const struct arch_ops *const arches[] = {&x86_64_arch_ops, &ppc_arch_ops,
 struct run {
     struct vm *vm;
     unsigned blocks;
-    uint64_t end_ms; /* host time (CLOCK_MONOTONIC) when the run is stopped */
+    uint64_t end_ms; /* CPU time (CLOCK_THREAD_CPUTIME_ID) when the run is stopped */
 };
 
 static uint64_t now_ms(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
@@ -51,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *devnull = fopen("/dev/null", "w");
     if (devnull == NULL)
         abort();
-    struct vm_config cfg = {.ram_mib = FUZZ_RAM_MIB, .ncpus = 1, .console = devnull};
+    struct vm_config cfg = {.ram_mib = RUN_RAM_MIB, .ncpus = 1, .console = devnull};
     cfg.hypercall_patching = flags & 1;
     cfg.vendor = (flags & 2) ? VENDOR_AMD : VENDOR_INTEL;
     if (ops == &x86_64_arch_ops && (flags & 4))
@@ -67,6 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *code = gmem_ptr(&vm->mem, FUZZ_ENTRY, CODE_BYTES);
     size_t n = in.left < CODE_BYTES ? in.left : CODE_BYTES;
     memcpy(code, in.p, n);
+    if (ops == &x86_64_arch_ops) /* past the input: HLT, not zeros (stores into the code page) */
+        memset(code + n, 0xF4, CODE_BYTES - n);
     if (ops == &ppc_arch_ops || ops == &ppc64_arch_ops) /* the vectors: the same bytes */
         memcpy(gmem_ptr(&vm->mem, 0x100, 0x2f00), in.p, n < 0x2f00 ? n : 0x2f00);
     vm->entry = FUZZ_ENTRY;

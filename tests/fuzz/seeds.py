@@ -32,6 +32,24 @@ def elf64(machine=62, big=False, entry=0x100000, segs=((0x100000, b"\xf4" * 16),
     return hdr + ph + body
 
 
+def multiboot_seed(kludge=True):
+    """A multiboot v1 header at offset 0 (a.out kludge: loaded at 1 MiB), then code."""
+    flags = 0x00010000 if kludge else 0
+    hdr = le("III", 0x1BADB002, flags, (-(0x1BADB002 + flags)) & 0xFFFFFFFF)
+    if kludge:
+        hdr += le("IIIII", 0x100000, 0x100000, 0x100040, 0x100080, 0x100020)
+    return hdr + b"\xf4" * (0x40 - len(hdr))
+
+
+def pvh_seed():
+    """An ELF with a PT_NOTE holding the Xen PHYS32_ENTRY note (type 18)."""
+    note = le("III", 4, 4, 18) + b"Xen\0" + le("I", 0x100000)
+    elf = bytearray(elf64(segs=((0x100000, b"\xf4" * 16), (0x200000, note))))
+    # The second program header becomes PT_NOTE (type 4).
+    struct.pack_into("<I", elf, 64 + 56, 4)
+    return bytes(elf)
+
+
 def virtq_seed(loop=False):
     # shape 0, num 1 << 2, desc 0x0000, avail 0x0100, used 0x0200, last_avail 0, used_idx 0
     head = bytes([0, 2]) + le("HHH", 0, 0x100, 0x200) + le("HH", 0, 0)
@@ -75,6 +93,9 @@ def main():
         "run_ppc": [b"\x08" + be("I", 0x44000002) + be("I", 0x48000000)],
         "run_s390x": [b"\x08" + bytes([0x83, 0x12, 0x05, 0x00]) + bytes([0xa7, 0xf4, 0x00, 0x00])],
     }
+    # e820 count, entries, cmdline length and bytes, base, module, rsdp, capacity: a header first
+    seeds["boot_formats"] = [multiboot_seed(), multiboot_seed(False) + elf64()[0x40:],
+                             pvh_seed(), elf64()]
     seeds["hc_ppc64"] = seeds["hc_ppc"]
     seeds["run_ppc64"] = seeds["run_ppc"]
     for target, inputs in seeds.items():
