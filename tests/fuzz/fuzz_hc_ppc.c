@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)ppc_insn_mtsr(spr & 15, reg);
         uint8_t flags = (uint8_t)fuzz_take(&in, 1);
         bool sf = FUZZ_PPC64 && (flags & 1), pr = flags & 2;
-        uint64_t r0 = (flags & 4) ? PPC_KVM_SC_MAGIC : fuzz_take(&in, 8);
+        uint64_t r0 = (flags & 4) ? KVM_SC_MAGIC_R0 : fuzz_take(&in, 8);
         uint64_t gpr[9]; /* r3 .. r11 */
         for (unsigned i = 0; i < 9; i++)
             gpr[i] = fuzz_take(&in, (flags & 0x80) ? 8 : 2);
