@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 deps="$root/build/deps"
 unicorn_version=2.1.4
 
-debian_packages=(build-essential cmake python3 python3-pip clang-format clang
+debian_packages=(build-essential cmake python3 python3-pip clang-format clang gdb gdb-multiarch
   libfdt-dev libcmocka-dev libcapstone-dev
   gcc-powerpc-linux-gnu gcc-powerpc64-linux-gnu gcc-s390x-linux-gnu
   patch qemu-system-x86)

@@ -69,6 +69,7 @@ enum exit_kind {
     EXIT_INTERRUPT,    /* a device made an interrupt deliverable: the loop injects it */
     EXIT_MEM_FAULT,    /* an access outside anything mapped (engine error) */
     EXIT_ARCH,         /* arch-specific; the arch handler knows the detail */
+    EXIT_DEBUG,        /* a debugger's breakpoint, step or stop request (vm->debug) */
     EXIT_KIND_COUNT
 };
 
@@ -103,6 +104,7 @@ enum outcome_kind {
     OUTCOME_HOST_ERROR,   /* softkvm or the engine failed */
     OUTCOME_IO_ERROR,     /* the console or trace could not be written: output was lost */
     OUTCOME_STOPPED,      /* the host asked (vm_request_stop): status is the caller's code */
+    OUTCOME_KILLED,       /* the debugger killed the guest (gdb `kill`) */
 };
 
 struct vm_outcome {
@@ -140,6 +142,18 @@ struct vm_timers {
     uint64_t gen; /* firing passes so far */
 };
 
+/* A debugger plugged into the run loop as an exit hook (the gdb stub); vm->debug, NULL without. */
+struct vm_debugger {
+    /* Called before the first vCPU runs (v NULL) and after every exit's dispatch. May hold a
+     * conversation with a client while every vCPU stays stopped; returns when the guest goes on. */
+    void (*at_exit)(struct vm *vm, struct vcpu *v, void *opaque);
+    /* Whether a stop was requested from another thread (the engine stopped for it with no exit
+     * recorded). Called only when the engine returned with nothing recorded. */
+    bool (*interrupted)(void *opaque);
+    void *opaque;
+    struct vcpu *step; /* set by at_exit: run only this vCPU, one instruction, then call at_exit */
+};
+
 struct vm {
     struct vm_config cfg;
     const struct board *board;  /* the machine: regions, devices, lines */
@@ -163,6 +177,7 @@ struct vm {
     atomic_int stop_request; /* vm_request_stop's code (0: none), from any thread */
     struct vm_stats stats;
     struct vclock vclock;
+    struct vm_debugger *debug; /* NULL unless a debugger is attached */
     struct vm_outcome outcome;
     uint64_t entry;             /* kernel entry point from the ELF */
     enum boot_protocol boot;    /* the protocol the kernel is entered by (never BOOT_AUTO) */

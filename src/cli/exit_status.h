@@ -12,6 +12,7 @@
 #define EXIT_IO_ERROR     74  /* the trace or the console could not be written: output was lost */
 #define EXIT_GUEST_CRASH  80  /* the guest crashed: triple fault, access to nothing, ... */
 #define EXIT_GUEST_HALTED 81  /* every vCPU halted with nothing that can wake it */
+#define EXIT_KILLED       82  /* the debugger killed the guest (gdb kill) */
 #define EXIT_TIMEOUT      124 /* --timeout reached with the guest still running (as timeout(1)) */
 #define EXIT_SIGNALLED    128 /* + the signal: stopped by SIGINT (130) or SIGTERM (143) */
 

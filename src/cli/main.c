@@ -9,6 +9,7 @@
 #include "cli/exit_status.h"
 #include "cli/options.h"
 #include "cli/watch.h"
+#include "softkvm/gdbstub.h"
 #include "softkvm/kernel.h"
 #include "softkvm/stats.h"
 #include "softkvm/vm.h"
@@ -46,6 +47,9 @@ static int outcome_status(struct vm *vm, const struct vm_outcome *out, unsigned 
     case OUTCOME_GUEST_HALTED:
         fprintf(stderr, "softkvm: %s\n", out->reason);
         return EXIT_GUEST_HALTED;
+    case OUTCOME_KILLED:
+        fprintf(stderr, "softkvm: %s\n", out->reason);
+        return EXIT_KILLED;
     default:
         fprintf(stderr, "softkvm: error: %s\n", out->reason);
         return EXIT_INTERNAL;
@@ -82,8 +86,26 @@ static int run(const struct cli_options *o)
                     : rc == -EINVAL ? EXIT_USAGE
                                     : EXIT_INTERNAL,
                     err);
+    struct gdbstub *gdb = NULL;
+    if (o->gdb != NULL) {
+        char host[128], where[160];
+        unsigned port;
+        if (gdbstub_parse_address(o->gdb, host, sizeof(host), &port, err, sizeof(err)) != 0) {
+            vm_destroy(vm);
+            return fail(EXIT_USAGE, err);
+        }
+        rc =
+            gdbstub_open(&gdb, vm, host, port, o->gdb_wait, where, sizeof(where), err, sizeof(err));
+        if (rc != 0) {
+            vm_destroy(vm);
+            return fail(rc == -EINVAL ? EXIT_USAGE : EXIT_CANT_CREATE, err);
+        }
+        fprintf(stderr, "softkvm: gdb stub listening on %s%s\n", where,
+                o->gdb_wait ? "; waiting for gdb before the first instruction" : "");
+    }
     rc = cli_watch_begin(&watch, vm, o->timeout_s);
     if (rc != 0) {
+        gdbstub_close(gdb, &vm->outcome, EXIT_INTERNAL);
         vm_destroy(vm);
         snprintf(msg, sizeof(msg), "cannot start the signal and timeout watcher: %s",
                  strerror(-rc));
@@ -92,6 +114,7 @@ static int run(const struct cli_options *o)
     const struct vm_outcome *out = vm_run(vm);
     cli_watch_end(&watch);
     int status = outcome_status(vm, out, o->timeout_s);
+    gdbstub_close(gdb, out, status);
     if (o->stats) {
         stats_summary(vm, stderr);
         stats_print(vm, stderr);

@@ -153,6 +153,28 @@ static int set_hcall_style(struct cli_options *o, const char *val, char *err, si
     return 0;
 }
 
+static int set_gdb(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    if (val == NULL || val[0] == '\0') {
+        snprintf(err, errlen, "--gdb needs tcp:[HOST]:PORT, e.g. --gdb tcp::1234");
+        return -1;
+    }
+    o->gdb = val; /* the stub checks the address */
+    return 0;
+}
+
+static int set_gdb_default(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    o->gdb = "tcp::1234";
+    return 0;
+}
+
+static int set_gdb_wait(struct cli_options *o, const char *val, char *err, size_t errlen)
+{
+    o->gdb_wait = true;
+    return 0;
+}
+
 static const struct cli_option general_options[] = {
     {"-m", NULL, "MIB", set_ram,
      "guest RAM (default 128, range 2-16777216; x86 RAM past\n"
@@ -163,6 +185,10 @@ static const struct cli_option general_options[] = {
     {"--timeout", NULL, "SECONDS", set_timeout,
      "stop a guest still running after SECONDS of host time:\n"
      "registers of every vCPU to stderr, status 124"},
+    {"--gdb", NULL, "tcp:[HOST]:PORT", set_gdb,
+     "gdb remote stub (HOST default 127.0.0.1; PORT 0: any)"},
+    {"-s", NULL, NULL, set_gdb_default, "--gdb tcp::1234"},
+    {"-S", NULL, NULL, set_gdb_wait, "stop before the first instruction until gdb attaches"},
     {"--help", "-h", NULL, set_help, "print this help"},
 };
 
@@ -295,5 +321,9 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         return -1;
     }
     o->kernel = argv[i];
+    if (o->gdb_wait && o->gdb == NULL) {
+        snprintf(err, errlen, "-S waits for gdb: give --gdb tcp:[HOST]:PORT or -s too");
+        return -1;
+    }
     return 0;
 }

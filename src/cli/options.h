@@ -15,6 +15,8 @@ struct cli_options {
     const char *kernel;
     bool stats;
     unsigned timeout_s; /* --timeout: seconds of host time, 0: none */
+    const char *gdb; /* --gdb tcp:[HOST]:PORT (-s: tcp::1234), or NULL */
+    bool gdb_wait;   /* -S: wait for gdb before the first instruction */
 };
 
 /* The architectures an option block is for (the kernel's ELF header picks the architecture,

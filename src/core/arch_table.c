@@ -1,6 +1,8 @@
 /* The list of arch backends in this build and the lookup by ELF header. */
 #include "softkvm/arch.h"
 
+#include <string.h>
+
 extern const struct arch_ops x86_64_arch_ops;
 extern const struct arch_ops s390x_arch_ops;
 extern const struct arch_ops ppc_arch_ops;
@@ -18,4 +20,12 @@ const struct arch_ops *arch_for_elf(uint16_t machine, uint8_t elf_class, uint8_t
             return a;
     }
     return NULL;
+}
+
+int arch_reg_find(const struct arch_ops *arch, const char *name)
+{
+    for (unsigned i = 0; i < arch->nregs; i++)
+        if (strcmp(arch->regs[i].name, name) == 0)
+            return (int)i;
+    return -1;
 }

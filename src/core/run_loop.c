@@ -110,12 +110,20 @@ const struct vm_outcome *vm_run(struct vm *vm)
 {
     if (vm->ncpus > 1 && vclock_enable(vm) != 0)
         vm_stop(vm, OUTCOME_HOST_ERROR, 0, "the engine refused the virtual clock's hook");
+    if (vm->debug != NULL)
+        vm->debug->at_exit(vm, NULL, vm->debug->opaque);
     while (vm->outcome.kind == OUTCOME_NONE) {
         if (stop_requested(vm))
             break;
         if (vm->vclock.now >= vm->vclock.deadline)
             vtimers_run(vm);
-        struct vcpu *v = sched_next(vm);
+        struct vcpu *step = vm->debug != NULL ? vm->debug->step : NULL;
+        struct vcpu *v = step != NULL ? step : sched_next(vm);
+        if (step != NULL && step->state != VCPU_RUNNABLE) {
+            step->exit.kind = EXIT_DEBUG; /* a sleeping vCPU steps nowhere; the others stay */
+            vm->debug->at_exit(vm, step, vm->debug->opaque);
+            continue;
+        }
         if (v == NULL) {
             if (vm->vclock.deadline != UINT64_MAX && vtimers_can_wake(vm)) {
                 /* Everyone sleeps until a timer: skip the idle virtual time. */
@@ -139,15 +147,19 @@ const struct vm_outcome *vm_run(struct vm *vm)
         uint64_t pc = v->pc_known ? v->next_pc : vm->arch->get_pc(v);
         v->pc_known = false;
         v->exit.kind = EXIT_NONE;
-        uc_err err = uc_emu_start(vm->uc, pc, 0, 0, 0);
+        uc_err err = uc_emu_start(vm->uc, pc, 0, 0, step != NULL ? 1 : 0);
         if (v->exit.kind == EXIT_NONE && stop_requested(vm))
             break; /* stopped from outside, not by the guest (x86 would read it as HLT) */
+        if (v->exit.kind == EXIT_NONE && vm->debug != NULL &&
+            vm->debug->interrupted(vm->debug->opaque))
+            v->exit.kind = EXIT_DEBUG;
         if (v->exit.kind == EXIT_NONE)
             vm->arch->classify(v, (int)err);
         switch (v->exit.kind) {
         case EXIT_STOP:
         case EXIT_NONE:
         case EXIT_INTERRUPT:
+        case EXIT_DEBUG:
             break;
         case EXIT_SLICE:
             if (vm->vclock.slice_used >= VCLOCK_SLICE_BLOCKS) {
@@ -170,6 +182,8 @@ const struct vm_outcome *vm_run(struct vm *vm)
             if (vclock_enable(vm) != 0)
                 vm_stop(vm, OUTCOME_HOST_ERROR, 0, "the engine refused the virtual clock's hook");
         }
+        if (vm->debug != NULL && vm->outcome.kind == OUTCOME_NONE)
+            vm->debug->at_exit(vm, v, vm->debug->opaque);
     }
     if (vm->running != NULL)
         vcpu_sync_pc(vm->running);

@@ -11,6 +11,7 @@ static const char *const exit_names[EXIT_KIND_COUNT] = {
     [EXIT_HALT] = "halt",           [EXIT_STOP] = "stop",
     [EXIT_SLICE] = "slice",         [EXIT_MEM_FAULT] = "mem_fault",
     [EXIT_INTERRUPT] = "interrupt", [EXIT_ARCH] = "arch",
+    [EXIT_DEBUG] = "debug",
 };
 
 const char *exit_kind_name(int kind)

@@ -314,5 +314,13 @@ const struct arch_ops x86_64_arch_ops = {
     .inject = x86_inject,
     .interrupts_enabled = x86_interrupts_enabled,
     .dump_regs = x86_dump_regs,
+    .regs = x86_gdb_regs,
+    .nregs = X86_GDB_NREGS,
+    .gdb_arch = "i386:x86-64",
+    .gdb_types = x86_gdb_types,
+    .reg_read = x86_reg_read,
+    .reg_write = x86_reg_write,
+    .translate = x86_gdb_translate,
+    .arch_exit_name = x86_arch_exit_name,
     .destroy = x86_destroy,
 };

@@ -109,8 +109,9 @@ int x86_translate(const struct gmem *gm, const struct x86_mmu *mmu, uint64_t la,
         return walk_fault(pfec, true, acc, user, mmu);
     if (acc == X86_FETCH && (nx || (!user && usr && (mmu->cr4 & CR4_SMEP))))
         return walk_fault(pfec, true, acc, user, mmu);
-    /* The CPU sets Accessed on every level and Dirty on the leaf for writes. */
-    for (unsigned i = 0; i < nent; i++)
+    /* The CPU sets Accessed on every level and Dirty on the leaf for writes (a debugger's
+     * look leaves them alone). */
+    for (unsigned i = 0; i < nent && acc != X86_PEEK; i++)
         set_bits(gm, entries[i], esz, PTE_A | (i + 1 == nent && acc == X86_WRITE ? PTE_D : 0));
     uint64_t base;
     if (esz == 4 && page_size == (1ULL << 22))

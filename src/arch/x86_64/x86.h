@@ -3,6 +3,7 @@
 #define SOFTKVM_ARCH_X86_H
 
 #include "arch/x86_64/lapic.h"
+#include "softkvm/arch.h"
 #include "softkvm/timer.h"
 #include "softkvm/vm.h"
 
@@ -123,8 +124,9 @@ static inline bool x86_canonical(uint64_t la)
     return top == 0 || top == 0x1FFFF;
 }
 
-/* A guest-virtual access for the page walker. */
-enum x86_access { X86_READ = 0, X86_WRITE = 1, X86_FETCH = 2 };
+/* A guest-virtual access for the page walker. X86_PEEK: a debugger's look, a read that sets no
+ * accessed/dirty bits. */
+enum x86_access { X86_READ = 0, X86_WRITE = 1, X86_FETCH = 2, X86_PEEK = 3 };
 
 /* Paging state of a vCPU, as the walker needs it. */
 struct x86_mmu {
@@ -233,5 +235,14 @@ void x86_dump_regs(struct vcpu *v, FILE *out);
 
 /* Whether exception vector vec pushes an error code when raised by the CPU. */
 bool x86_vector_has_error_code(unsigned vec);
+
+/* Debugger access (gdbregs.c): gdb's register table, register access, translation. */
+#define X86_GDB_NREGS 65
+extern const struct arch_reg x86_gdb_regs[X86_GDB_NREGS];
+extern const struct arch_tdesc_types x86_gdb_types[];
+int x86_reg_read(struct vcpu *v, unsigned regno, uint8_t *buf);
+int x86_reg_write(struct vcpu *v, unsigned regno, const uint8_t *buf);
+int x86_gdb_translate(struct vcpu *v, uint64_t va, uint64_t *pa);
+const char *x86_arch_exit_name(const struct vcpu *v);
 
 #endif
