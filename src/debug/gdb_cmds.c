@@ -56,8 +56,9 @@ static char *tdesc(const struct arch_ops *a)
     FILE *f = open_memstream(&xml, &len);
     if (f == NULL)
         return NULL;
-    fprintf(f, "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
-               "<target version=\"1.0\"><architecture>%s</architecture>",
+    fprintf(f,
+            "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"
+            "<target version=\"1.0\"><architecture>%s</architecture>",
             a->gdb_arch);
     const char *feat = NULL;
     for (unsigned i = 0; i < a->nregs; i++) {

@@ -17,10 +17,10 @@ struct rsp_parser {
 };
 
 enum rsp_event {
-    RSP_NONE = 0,   /* need more bytes */
-    RSP_PACKET,     /* buf[0..len) is a packet (NUL-terminated), checksum good: ack with '+' */
-    RSP_BAD,        /* a packet with a bad checksum or too long: nak with '-' */
-    RSP_INTERRUPT,  /* a 0x03 outside a packet */
+    RSP_NONE = 0,  /* need more bytes */
+    RSP_PACKET,    /* buf[0..len) is a packet (NUL-terminated), checksum good: ack with '+' */
+    RSP_BAD,       /* a packet with a bad checksum or too long: nak with '-' */
+    RSP_INTERRUPT, /* a 0x03 outside a packet */
 };
 
 void rsp_init(struct rsp_parser *p);

@@ -10,28 +10,97 @@
 #define SEGS "org.gnu.gdb.i386.segments"
 #define SYS  "org.softkvm.gdb.i386.system"
 
-#define R64(n)      {n, 64, "int64", CORE, "general"}
-#define R32(n)      {n, 32, "int32", CORE, "general"}
-#define ST(n)       {n, 80, "i387_ext", CORE, "float"}
-#define FP32(n)     {n, 32, "int", CORE, "float"}
-#define XMM(n)      {n, 128, "vec128", SSE, "vector"}
-#define SYS64(n, t) {n, 64, t, SYS, "system"}
+#define R64(n)                                                                                     \
+    {                                                                                              \
+        n, 64, "int64", CORE, "general"                                                            \
+    }
+#define R32(n)                                                                                     \
+    {                                                                                              \
+        n, 32, "int32", CORE, "general"                                                            \
+    }
+#define ST(n)                                                                                      \
+    {                                                                                              \
+        n, 80, "i387_ext", CORE, "float"                                                           \
+    }
+#define FP32(n)                                                                                    \
+    {                                                                                              \
+        n, 32, "int", CORE, "float"                                                                \
+    }
+#define XMM(n)                                                                                     \
+    {                                                                                              \
+        n, 128, "vec128", SSE, "vector"                                                            \
+    }
+#define SYS64(n, t)                                                                                \
+    {                                                                                              \
+        n, 64, t, SYS, "system"                                                                    \
+    }
 
 const struct arch_reg x86_gdb_regs[X86_GDB_NREGS] = {
-    R64("rax"), R64("rbx"), R64("rcx"), R64("rdx"), R64("rsi"), R64("rdi"),
-    {"rbp", 64, "data_ptr", CORE, "general"}, {"rsp", 64, "data_ptr", CORE, "general"},
-    R64("r8"), R64("r9"), R64("r10"), R64("r11"), R64("r12"), R64("r13"), R64("r14"),
-    R64("r15"), {"rip", 64, "code_ptr", CORE, "general"},
-    {"eflags", 32, "i386_eflags", CORE, "general"}, R32("cs"), R32("ss"), R32("ds"), R32("es"),
-    R32("fs"), R32("gs"), ST("st0"), ST("st1"), ST("st2"), ST("st3"), ST("st4"), ST("st5"),
-    ST("st6"), ST("st7"), FP32("fctrl"), FP32("fstat"), FP32("ftag"), FP32("fiseg"),
-    FP32("fioff"), FP32("foseg"), FP32("fooff"), FP32("fop"), XMM("xmm0"), XMM("xmm1"),
-    XMM("xmm2"), XMM("xmm3"), XMM("xmm4"), XMM("xmm5"), XMM("xmm6"), XMM("xmm7"), XMM("xmm8"),
-    XMM("xmm9"), XMM("xmm10"), XMM("xmm11"), XMM("xmm12"), XMM("xmm13"), XMM("xmm14"),
-    XMM("xmm15"), {"mxcsr", 32, "i386_mxcsr", SSE, "vector"},
-    {"fs_base", 64, "int", SEGS, "system"}, {"gs_base", 64, "int", SEGS, "system"},
-    SYS64("cr0", "int"), SYS64("cr2", "int"), SYS64("cr3", "int"), SYS64("cr4", "int"),
-    SYS64("cr8", "int"), SYS64("efer", "int"),
+    R64("rax"),
+    R64("rbx"),
+    R64("rcx"),
+    R64("rdx"),
+    R64("rsi"),
+    R64("rdi"),
+    {"rbp", 64, "data_ptr", CORE, "general"},
+    {"rsp", 64, "data_ptr", CORE, "general"},
+    R64("r8"),
+    R64("r9"),
+    R64("r10"),
+    R64("r11"),
+    R64("r12"),
+    R64("r13"),
+    R64("r14"),
+    R64("r15"),
+    {"rip", 64, "code_ptr", CORE, "general"},
+    {"eflags", 32, "i386_eflags", CORE, "general"},
+    R32("cs"),
+    R32("ss"),
+    R32("ds"),
+    R32("es"),
+    R32("fs"),
+    R32("gs"),
+    ST("st0"),
+    ST("st1"),
+    ST("st2"),
+    ST("st3"),
+    ST("st4"),
+    ST("st5"),
+    ST("st6"),
+    ST("st7"),
+    FP32("fctrl"),
+    FP32("fstat"),
+    FP32("ftag"),
+    FP32("fiseg"),
+    FP32("fioff"),
+    FP32("foseg"),
+    FP32("fooff"),
+    FP32("fop"),
+    XMM("xmm0"),
+    XMM("xmm1"),
+    XMM("xmm2"),
+    XMM("xmm3"),
+    XMM("xmm4"),
+    XMM("xmm5"),
+    XMM("xmm6"),
+    XMM("xmm7"),
+    XMM("xmm8"),
+    XMM("xmm9"),
+    XMM("xmm10"),
+    XMM("xmm11"),
+    XMM("xmm12"),
+    XMM("xmm13"),
+    XMM("xmm14"),
+    XMM("xmm15"),
+    {"mxcsr", 32, "i386_mxcsr", SSE, "vector"},
+    {"fs_base", 64, "int", SEGS, "system"},
+    {"gs_base", 64, "int", SEGS, "system"},
+    SYS64("cr0", "int"),
+    SYS64("cr2", "int"),
+    SYS64("cr3", "int"),
+    SYS64("cr4", "int"),
+    SYS64("cr8", "int"),
+    SYS64("efer", "int"),
 };
 
 _Static_assert(sizeof(x86_gdb_regs) / sizeof(x86_gdb_regs[0]) == X86_GDB_NREGS, "table size");
@@ -81,11 +150,11 @@ const struct arch_tdesc_types x86_gdb_types[] = {
 static int uc_id(unsigned regno)
 {
     static const int gpr[] = {
-        UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI,
-        UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP, UC_X86_REG_R8,  UC_X86_REG_R9,
-        UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
-        UC_X86_REG_R15, UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS, UC_X86_REG_SS,
-        UC_X86_REG_DS,  UC_X86_REG_ES,  UC_X86_REG_FS,  UC_X86_REG_GS,
+        UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX,    UC_X86_REG_RDX, UC_X86_REG_RSI,
+        UC_X86_REG_RDI, UC_X86_REG_RBP, UC_X86_REG_RSP,    UC_X86_REG_R8,  UC_X86_REG_R9,
+        UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12,    UC_X86_REG_R13, UC_X86_REG_R14,
+        UC_X86_REG_R15, UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS,  UC_X86_REG_SS,
+        UC_X86_REG_DS,  UC_X86_REG_ES,  UC_X86_REG_FS,     UC_X86_REG_GS,
     };
     if (regno < 24)
         return gpr[regno];
