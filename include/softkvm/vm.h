@@ -151,7 +151,8 @@ struct vm_debugger {
      * recorded). Called only when the engine returned with nothing recorded. */
     bool (*interrupted)(void *opaque);
     void *opaque;
-    struct vcpu *step; /* set by at_exit: run only this vCPU, one instruction, then call at_exit */
+    struct vcpu *step; /* set by at_exit: run only this vCPU (the debugger's hook stops it after
+                        * one instruction), then call at_exit */
 };
 
 struct vm {

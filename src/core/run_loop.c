@@ -147,11 +147,12 @@ const struct vm_outcome *vm_run(struct vm *vm)
         uint64_t pc = v->pc_known ? v->next_pc : vm->arch->get_pc(v);
         v->pc_known = false;
         v->exit.kind = EXIT_NONE;
-        uc_err err = uc_emu_start(vm->uc, pc, 0, 0, step != NULL ? 1 : 0);
+        uc_err err = uc_emu_start(vm->uc, pc, 0, 0, 0);
         if (v->exit.kind == EXIT_NONE && stop_requested(vm))
             break; /* stopped from outside, not by the guest (x86 would read it as HLT) */
+        /* A step that ended with nothing recorded, or a debugger's stop request: not a halt. */
         if (v->exit.kind == EXIT_NONE && vm->debug != NULL &&
-            vm->debug->interrupted(vm->debug->opaque))
+            (step != NULL || vm->debug->interrupted(vm->debug->opaque)))
             v->exit.kind = EXIT_DEBUG;
         if (v->exit.kind == EXIT_NONE)
             vm->arch->classify(v, (int)err);

@@ -338,11 +338,8 @@ static void point(struct gdbstub *s, const char *p, bool insert)
 /* Step vCPU index cpu: the run loop runs it alone for one instruction. */
 static void start_step(struct gdbstub *s, unsigned cpu)
 {
-    struct vcpu *v = &s->vm->vcpus[cpu];
-    uint64_t pc = 0;
-    vcpu_pc(v, &pc);
-    s->step_pc = pc;
-    s->vm->debug->step = v;
+    if (gdb_step_begin(s, &s->vm->vcpus[cpu]) != 0)
+        s->stop_kind = STOP_STEP; /* cannot step: report at once */
 }
 
 /* vCont;ACTION[:TID];... Returns true when the guest is to go on. */

@@ -12,8 +12,8 @@ static void code_hit(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
     struct vcpu *v = s->vm->running;
     if (v == NULL)
         return;
-    if (s->vm->debug->step == v && addr == s->step_pc)
-        return; /* the instruction being stepped from */
+    if (s->vm->debug->step == v)
+        return; /* a step stops after one instruction anyway (step_hit) */
     if (s->stop_kind == STOP_NONE) {
         s->stop_kind = p->type == 0 ? STOP_SWBREAK : STOP_HWBREAK;
         s->stop_vcpu = v->id;
@@ -38,6 +38,40 @@ static void mem_hit(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, in
     s->stop_vcpu = v->id;
     s->stop_addr = addr < p->addr ? p->addr : addr;
     vclock_kick(s->vm);
+}
+
+/* Every instruction while a step is on: the first is the stepped one, the engine stops before
+ * the second. (The engine's own instruction count was not exact on every backend.) */
+static void step_hit(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+    struct gdbstub *s = user;
+    struct vcpu *v = s->vm->running;
+    if (v == NULL || v != s->vm->debug->step || s->step_seen++ == 0)
+        return;
+    if (v->exit.kind == EXIT_NONE)
+        v->exit.kind = EXIT_DEBUG;
+    uc_emu_stop(uc);
+}
+
+int gdb_step_begin(struct gdbstub *s, struct vcpu *v)
+{
+    if (uc_hook_add(s->vm->uc, &s->step_hook, UC_HOOK_CODE, (void *)step_hit, s, 1, 0) != UC_ERR_OK)
+        return -1;
+    uc_ctl_flush_tb(s->vm->uc); /* translated code would not call the new hook */
+    s->step_on = true;
+    s->step_seen = 0;
+    s->vm->debug->step = v;
+    return 0;
+}
+
+void gdb_step_end(struct gdbstub *s)
+{
+    if (!s->step_on)
+        return;
+    uc_hook_del(s->vm->uc, s->step_hook);
+    uc_ctl_flush_tb(s->vm->uc); /* and back to code without a per-instruction callback */
+    s->step_on = false;
+    s->vm->debug->step = NULL;
 }
 
 int gdb_point_insert(struct gdbstub *s, int type, uint64_t addr, uint64_t len)

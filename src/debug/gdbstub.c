@@ -159,7 +159,7 @@ static void drop_client(struct gdbstub *s)
     atomic_store(&s->gone, false);
     s->npending = 0;
     pthread_mutex_unlock(&s->mu);
-    s->vm->debug->step = NULL;
+    gdb_step_end(s);
     s->stop_kind = STOP_NONE;
 }
 
@@ -195,7 +195,7 @@ static void at_exit_hook(struct vm *vm, struct vcpu *v, void *opaque)
             s->stop_kind = STOP_STEP;
             s->stop_vcpu = vm->debug->step->id;
         }
-        vm->debug->step = NULL;
+        gdb_step_end(s);
     }
     bool req = atomic_exchange(&s->stop_req, false);
     if (atomic_load(&s->gone))

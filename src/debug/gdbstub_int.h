@@ -50,7 +50,9 @@ struct gdbstub {
     enum stop_kind stop_kind;
     unsigned stop_vcpu;
     uint64_t stop_addr;
-    uint64_t step_pc; /* a breakpoint at the stepping vCPU's start does not stop it */
+    bool step_on;
+    unsigned step_seen; /* instructions the step hook saw */
+    uc_hook step_hook;
     struct gdb_point points[GDB_MAX_POINTS];
 };
 
@@ -70,6 +72,11 @@ void gdb_serve(struct gdbstub *s);
 /* Insert / remove a Z point of type 0-4. Return 0, or -1 (no room, engine refused, bad type). */
 int gdb_point_insert(struct gdbstub *s, int type, uint64_t addr, uint64_t len);
 int gdb_point_remove(struct gdbstub *s, int type, uint64_t addr, uint64_t len);
+
+/* Single step of v: a per-instruction hook stops the engine after one instruction. Returns 0 or
+ * -1 (the engine refused the hook). gdb_step_end removes it (safe when off). */
+int gdb_step_begin(struct gdbstub *s, struct vcpu *v);
+void gdb_step_end(struct gdbstub *s);
 
 /* Remove every point (the client left or detached). */
 void gdb_points_clear(struct gdbstub *s);

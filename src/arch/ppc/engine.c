@@ -220,15 +220,19 @@ static void ppc_destroy(struct vm *vm)
 }
 
 /* ppc and ppc64 differ in their ELF identity and engine mode (init) only. */
-#define PPC_ARCH_OPS(arch_name, machine, class, init_fn)                                           \
+#define PPC_ARCH_OPS(arch_name, machine, class, init_fn, gdb_regs, gdb_name)                       \
     {                                                                                              \
         .name = arch_name, .elf_machine = machine, .elf_class = class, .elf_data = 2,              \
         .boards = ppc_boards, .init = init_fn, .boot = ppc_boot, .get_pc = ppc_get_pc,             \
         .set_pc = ppc_set_pc, .classify = ppc_classify, .handle_exit = ppc_handle_exit,            \
         .check_interrupts = ppc_check_interrupts, .inject = ppc_inject,                            \
         .interrupts_enabled = ppc_interrupts_enabled, .dump_regs = ppc_dump_regs,                  \
-        .destroy = ppc_destroy,                                                                    \
+        .regs = gdb_regs, .nregs = PPC_GDB_NREGS, .gdb_arch = gdb_name,                            \
+        .reg_read = ppc_gdb_reg_read, .reg_write = ppc_gdb_reg_write,                              \
+        .translate = ppc_gdb_translate, .destroy = ppc_destroy,                                    \
     }
 
-const struct arch_ops ppc_arch_ops = PPC_ARCH_OPS("ppc", 20 /* EM_PPC */, 1, ppc32_init);
-const struct arch_ops ppc64_arch_ops = PPC_ARCH_OPS("ppc64", 21 /* EM_PPC64 */, 2, ppc64_init);
+const struct arch_ops ppc_arch_ops =
+    PPC_ARCH_OPS("ppc", 20 /* EM_PPC */, 1, ppc32_init, ppc32_gdb_regs, "powerpc:common");
+const struct arch_ops ppc64_arch_ops =
+    PPC_ARCH_OPS("ppc64", 21 /* EM_PPC64 */, 2, ppc64_init, ppc64_gdb_regs, "powerpc:common64");

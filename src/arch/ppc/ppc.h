@@ -7,6 +7,7 @@
 
 #include "arch/ppc/hypercall_abi.h"
 #include "softkvm/engine_state.h"
+#include "softkvm/arch.h"
 #include "softkvm/kvm_abi.h"
 #include "softkvm/timer.h"
 #include "softkvm/vm.h"
@@ -363,5 +364,13 @@ void ppc_dump_regs(struct vcpu *v, FILE *out);
 
 /* The PowerPC boards (board.c), NULL-terminated. */
 extern const struct board *const ppc_boards[];
+
+/* Debugger access (gdbregs.c): r0-r31, pc, msr, cr, lr, ctr, xer in gdb's order. */
+#define PPC_GDB_NREGS 38
+extern const struct arch_reg ppc32_gdb_regs[PPC_GDB_NREGS];
+extern const struct arch_reg ppc64_gdb_regs[PPC_GDB_NREGS];
+int ppc_gdb_reg_read(struct vcpu *v, unsigned regno, uint8_t *buf);
+int ppc_gdb_reg_write(struct vcpu *v, unsigned regno, const uint8_t *buf);
+int ppc_gdb_translate(struct vcpu *v, uint64_t va, uint64_t *pa);
 
 #endif

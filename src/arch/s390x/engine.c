@@ -160,5 +160,11 @@ const struct arch_ops s390x_arch_ops = {
     .inject = NULL,
     .interrupts_enabled = s390_interrupts_enabled,
     .dump_regs = s390_dump_regs,
+    .regs = s390_gdb_regs,
+    .nregs = S390_GDB_NREGS,
+    .gdb_arch = "s390:64-bit",
+    .reg_read = s390_gdb_reg_read,
+    .reg_write = s390_gdb_reg_write,
+    .translate = s390_gdb_translate,
     .destroy = s390_destroy,
 };

@@ -7,6 +7,7 @@
 
 #include "arch/s390x/diag_sites.h"
 #include "arch/s390x/psw.h"
+#include "softkvm/arch.h"
 #include "softkvm/vm.h"
 
 /* Guest-physical memory map (docs/platform.md). */
@@ -100,5 +101,12 @@ struct vcpu *s390_cur(struct vm *vm);
 
 /* The s390x boards (board.c), NULL-terminated. */
 extern const struct board *const s390_boards[];
+
+/* Debugger access (gdbregs.c): pswm, pswa, r0-r15, acr0-acr15, fpc, f0-f15 in gdb's order. */
+#define S390_GDB_NREGS 51
+extern const struct arch_reg s390_gdb_regs[S390_GDB_NREGS];
+int s390_gdb_reg_read(struct vcpu *v, unsigned regno, uint8_t *buf);
+int s390_gdb_reg_write(struct vcpu *v, unsigned regno, const uint8_t *buf);
+int s390_gdb_translate(struct vcpu *v, uint64_t va, uint64_t *pa);
 
 #endif

@@ -1,8 +1,10 @@
 /* Guest driven by the gdb tests: gdb breaks, watches and writes its variables, and the exit
  * status tells what gdb did (42: gdb wrote gdb_answer; 1: nobody did). */
 #include "guest/softkvm_guest.h"
+#ifdef __x86_64__
 #include "guest/x86_64/smp.h"
 #include "guest/x86_64/x86.h"
+#endif
 
 volatile unsigned long gdb_counter; /* a watchpoint's target: gdb_bump changes it */
 volatile int gdb_answer;            /* gdb writes 42 here */
@@ -26,11 +28,15 @@ __attribute__((noinline)) void gdb_wait(void)
 
 int kmain(const struct skvm_boot_info *bi)
 {
-    x86_init(bi, true);
+#ifdef __x86_64__
+    x86_init(bi, true); /* paging on: gdb's addresses go through the page tables */
     if (bi->ncpus > 1) {
         smp_init();
         gprintf("%u vCPUs online\n", smp_boot_aps());
     }
+#else
+    (void)bi;
+#endif
     for (int i = 1; i <= 3; i++)
         gdb_bump(i);
     gdb_wait();
