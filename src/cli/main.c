@@ -13,6 +13,7 @@
 #include "softkvm/kernel.h"
 #include "softkvm/stats.h"
 #include "softkvm/vm.h"
+#include "report/report.h"
 
 static int fail(int status, const char *what)
 {
@@ -133,6 +134,30 @@ static int flushed(int status)
     return status;
 }
 
+static int report(const struct cli_options *o)
+{
+    struct trace_data d;
+    char err[600];
+    if (trace_data_load(&d, o->report_trace, err, sizeof(err)) != 0)
+        return fail(EXIT_NO_KERNEL, err);
+    int status = 0;
+    if (o->report_timeline != NULL) {
+        FILE *f = fopen(o->report_timeline, "w");
+        if (f == NULL || timeline_write(&d, f) != 0) {
+            snprintf(err, sizeof(err), "%s: cannot write the timeline", o->report_timeline);
+            status = fail(EXIT_CANT_CREATE, err);
+        }
+        if (f != NULL && fclose(f) != 0 && status == 0) {
+            snprintf(err, sizeof(err), "%s: cannot write the timeline", o->report_timeline);
+            status = fail(EXIT_CANT_CREATE, err);
+        }
+    }
+    if (status == 0)
+        report_print(&d, o->report_vcpu, o->report_json, stdout);
+    trace_data_free(&d);
+    return status == 0 ? flushed(0) : status;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_options o;
@@ -148,6 +173,8 @@ int main(int argc, char **argv)
     case CMD_HELP:
         cli_print_usage(stdout);
         return flushed(0);
+    case CMD_REPORT:
+        return report(&o);
     case CMD_VERSION:
         printf("softkvm %s (Unicorn %u.%u.%u)\n", SOFTKVM_VERSION, UC_API_MAJOR, UC_API_MINOR,
                UC_API_PATCH);

@@ -257,7 +257,54 @@ void cli_print_usage(FILE *out)
             }
         }
     }
-    fputs("       softkvm --help | --version\n", out);
+    fputs("       softkvm report [--json] [--vcpu N] [--timeline OUT.json] TRACE.jsonl\n"
+          "                                  perf-kvm-stat style summary of a --trace file;\n"
+          "                                  --timeline also writes Chrome/Perfetto JSON\n"
+          "       softkvm --help | --version\n",
+          out);
+}
+
+/* softkvm report [--json] [--vcpu N] [--timeline OUT.json] TRACE.jsonl */
+static int parse_report(int argc, char **argv, struct cli_options *o, char *err, size_t errlen)
+{
+    o->cmd = CMD_REPORT;
+    o->report_vcpu = -1;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        uint64_t n;
+        if (strcmp(a, "--json") == 0) {
+            o->report_json = true;
+        } else if (strcmp(a, "--vcpu") == 0) {
+            if (cli_value_uint(val, 0, SKVM_MAX_VCPUS - 1, &n) != 0) {
+                snprintf(err, errlen, "--vcpu needs a vCPU number from 0 to %u",
+                         SKVM_MAX_VCPUS - 1);
+                return -1;
+            }
+            o->report_vcpu = (int)n;
+            i++;
+        } else if (strcmp(a, "--timeline") == 0) {
+            if (val == NULL || val[0] == '\0') {
+                snprintf(err, errlen, "--timeline needs an output file name");
+                return -1;
+            }
+            o->report_timeline = val;
+            i++;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            snprintf(err, errlen, "unknown report option '%s'; try 'softkvm --help'", a);
+            return -1;
+        } else if (o->report_trace != NULL) {
+            snprintf(err, errlen, "unexpected argument '%s': one TRACE.jsonl only", a);
+            return -1;
+        } else {
+            o->report_trace = a;
+        }
+    }
+    if (o->report_trace == NULL) {
+        snprintf(err, errlen, "no TRACE given: softkvm report [options] TRACE.jsonl");
+        return -1;
+    }
+    return 0;
 }
 
 int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t errlen)
@@ -283,6 +330,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         o->cmd = CMD_VERSION;
         return 0;
     }
+    if (strcmp(argv[1], "report") == 0)
+        return parse_report(argc, argv, o, err, errlen);
     if (strcmp(argv[1], "run") != 0) {
         snprintf(err, errlen, "unknown command '%s'; try 'softkvm --help'",
                  cli_printable(argv[1], shown, sizeof(shown)));

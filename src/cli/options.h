@@ -7,7 +7,7 @@
 
 #include "softkvm/vm.h"
 
-enum cli_command { CMD_RUN, CMD_HELP, CMD_VERSION };
+enum cli_command { CMD_RUN, CMD_HELP, CMD_VERSION, CMD_REPORT };
 
 struct cli_options {
     enum cli_command cmd;
@@ -17,6 +17,11 @@ struct cli_options {
     unsigned timeout_s; /* --timeout: seconds of host time, 0: none */
     const char *gdb; /* --gdb tcp:[HOST]:PORT (-s: tcp::1234), or NULL */
     bool gdb_wait;   /* -S: wait for gdb before the first instruction */
+    /* softkvm report: */
+    const char *report_trace;    /* TRACE.jsonl */
+    const char *report_timeline; /* --timeline OUT.json, or NULL */
+    bool report_json;            /* --json */
+    int report_vcpu;             /* --vcpu N, -1: all */
 };
 
 /* The architectures an option block is for (the kernel's ELF header picks the architecture,

@@ -26,8 +26,11 @@ static struct vcpu *sched_next(struct vm *vm)
     for (unsigned i = 0; i < vm->ncpus; i++) {
         struct vcpu *v = &vm->vcpus[(start + i) % vm->ncpus];
         if (v->state != VCPU_RUNNABLE && vm->arch->check_interrupts != NULL &&
-            vm->arch->check_interrupts(v))
+            vm->arch->check_interrupts(v)) {
+            if (v->state == VCPU_HALTED && trace_enabled(vm))
+                trace_wake(vm, v);
             v->state = VCPU_RUNNABLE;
+        }
         if (v->state == VCPU_RUNNABLE)
             return v;
     }
@@ -110,6 +113,8 @@ const struct vm_outcome *vm_run(struct vm *vm)
 {
     if (vm->ncpus > 1 && vclock_enable(vm) != 0)
         vm_stop(vm, OUTCOME_HOST_ERROR, 0, "the engine refused the virtual clock's hook");
+    if (trace_enabled(vm) && trace_start(vm) != 0)
+        vm_stop(vm, OUTCOME_HOST_ERROR, 0, "the engine refused the trace's clock hook");
     if (vm->debug != NULL)
         vm->debug->at_exit(vm, NULL, vm->debug->opaque);
     while (vm->outcome.kind == OUTCOME_NONE) {
@@ -134,11 +139,17 @@ const struct vm_outcome *vm_run(struct vm *vm)
             all_halted(vm);
             break;
         }
-        if (v != vm->running)
+        bool switched = v != vm->running;
+        if (switched)
             vclock_new_slice(vm);
         if (!vcpu_load(vm, v)) {
             vm_stop(vm, OUTCOME_HOST_ERROR, 0, "engine refused to switch to vCPU %u", v->id);
             break;
+        }
+        if (trace_enabled(vm)) {
+            if (switched)
+                trace_sched(vm, v);
+            trace_set_actor(vm, (int)v->id);
         }
         if (vm->arch->inject != NULL)
             vm->arch->inject(v);
@@ -178,6 +189,8 @@ const struct vm_outcome *vm_run(struct vm *vm)
             break;
         }
         vm->stats.exits[v->exit.kind]++; /* after dispatch: handlers refine the kind */
+        if (trace_enabled(vm))
+            trace_set_actor(vm, -1);
         if (vm->vclock.want_enable) {
             vm->vclock.want_enable = false;
             if (vclock_enable(vm) != 0)

@@ -233,8 +233,11 @@ void vm_output_lost(struct vm *vm, const char *what, int err)
 
 void vcpu_wake(struct vcpu *vcpu)
 {
-    if (vcpu->state == VCPU_HALTED)
+    if (vcpu->state == VCPU_HALTED) {
         vcpu->state = VCPU_RUNNABLE;
+        if (trace_enabled(vcpu->vm))
+            trace_wake(vcpu->vm, vcpu);
+    }
 }
 
 void vm_dump(struct vm *vm, FILE *out)

@@ -7,7 +7,10 @@
 
 #define CORE "org.gnu.gdb.power.core"
 
-#define GPR(n, b) {"r" #n, b, "uint" #b, CORE, "general"}
+#define GPR(n, b)                                                                                  \
+    {                                                                                              \
+        "r" #n, b, "uint" #b, CORE, "general"                                                      \
+    }
 #define GPRS(b)                                                                                    \
     GPR(0, b), GPR(1, b), GPR(2, b), GPR(3, b), GPR(4, b), GPR(5, b), GPR(6, b), GPR(7, b),        \
         GPR(8, b), GPR(9, b), GPR(10, b), GPR(11, b), GPR(12, b), GPR(13, b), GPR(14, b),          \
@@ -17,7 +20,8 @@
 #define SPRS(b)                                                                                    \
     {"pc", b, "code_ptr", CORE, "general"}, {"msr", b, "uint" #b, CORE, "general"},                \
         {"cr", 32, "uint32", CORE, "general"}, {"lr", b, "code_ptr", CORE, "general"},             \
-        {"ctr", b, "uint" #b, CORE, "general"}, {                                                  \
+        {"ctr", b, "uint" #b, CORE, "general"},                                                    \
+    {                                                                                              \
         "xer", 32, "uint32", CORE, "general"                                                       \
     }
 
@@ -26,8 +30,8 @@ const struct arch_reg ppc64_gdb_regs[PPC_GDB_NREGS] = {GPRS(64), SPRS(64)};
 
 static int uc_id(unsigned regno)
 {
-    static const int spr[] = {UC_PPC_REG_PC,  UC_PPC_REG_MSR, UC_PPC_REG_CR,
-                              UC_PPC_REG_LR,  UC_PPC_REG_CTR, UC_PPC_REG_XER};
+    static const int spr[] = {UC_PPC_REG_PC, UC_PPC_REG_MSR, UC_PPC_REG_CR,
+                              UC_PPC_REG_LR, UC_PPC_REG_CTR, UC_PPC_REG_XER};
     return regno < 32 ? UC_PPC_REG_0 + (int)regno : spr[regno - 32];
 }
 

@@ -9,9 +9,18 @@
 #define ACR  "org.gnu.gdb.s390.acr"
 #define FPR  "org.gnu.gdb.s390.fpr"
 
-#define R(n)  {"r" #n, 64, "uint64", CORE, "general"}
-#define A(n)  {"acr" #n, 32, "uint32", ACR, "system"}
-#define FR(n) {"f" #n, 64, "ieee_double", FPR, "float"}
+#define R(n)                                                                                       \
+    {                                                                                              \
+        "r" #n, 64, "uint64", CORE, "general"                                                      \
+    }
+#define A(n)                                                                                       \
+    {                                                                                              \
+        "acr" #n, 32, "uint32", ACR, "system"                                                      \
+    }
+#define FR(n)                                                                                      \
+    {                                                                                              \
+        "f" #n, 64, "ieee_double", FPR, "float"                                                    \
+    }
 
 const struct arch_reg s390_gdb_regs[S390_GDB_NREGS] = {
     {"pswm", 64, "uint64", CORE, "psw"},
