@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int push_span(struct trace_data *d, size_t *cap, unsigned vcpu, bool halted,
-                     uint64_t start, uint64_t end)
+static int push_span(struct trace_data *d, size_t *cap, unsigned vcpu, bool halted, uint64_t start,
+                     uint64_t end)
 {
     if (end <= start)
         return 0;

@@ -27,11 +27,9 @@ static void instant(FILE *out, const struct trec *r)
         if (r->has_ret)
             fprintf(out, ",\"ret\":%" PRId64, r->ret);
     } else if (strncmp(r->exit, "pio_", 4) == 0) {
-        fprintf(out, ",\"port\":\"0x%" PRIx64 "\",\"value\":\"0x%" PRIx64 "\"", r->port,
-                r->value);
+        fprintf(out, ",\"port\":\"0x%" PRIx64 "\",\"value\":\"0x%" PRIx64 "\"", r->port, r->value);
     } else if (strncmp(r->exit, "mmio_", 5) == 0) {
-        fprintf(out, ",\"addr\":\"0x%" PRIx64 "\",\"value\":\"0x%" PRIx64 "\"", r->addr,
-                r->value);
+        fprintf(out, ",\"addr\":\"0x%" PRIx64 "\",\"value\":\"0x%" PRIx64 "\"", r->addr, r->value);
     }
     fputs("}}", out);
 }

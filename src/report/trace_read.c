@@ -217,8 +217,9 @@ int trec_parse(const char *line, struct trec *r, char *err, size_t errlen)
         }
     }
     if (!have_seq || !have_vcpu || !have_exit || !have_vt) {
-        snprintf(err, errlen, "a record without seq, vcpu, exit and vt_ns (a trace of an older "
-                              "softkvm, or not a softkvm trace)");
+        snprintf(err, errlen,
+                 "a record without seq, vcpu, exit and vt_ns (a trace of an older "
+                 "softkvm, or not a softkvm trace)");
         return -1;
     }
     return 0;

@@ -1,4 +1,4 @@
-/* Reading softkvm's own JSON-lines trace records back (flat objects, as src/core/trace.c writes). */
+/* Reading softkvm's JSON-lines trace records back (flat objects, as src/core/trace.c writes). */
 #ifndef SOFTKVM_REPORT_TRACE_READ_H
 #define SOFTKVM_REPORT_TRACE_READ_H
 
