@@ -13,7 +13,8 @@ CASES="help version no_command unknown_command unknown_option m_abc m_zero m_too
 m_missing m_bounds cpu_vendor_foo no_kernel extra_argument trace_no_file trace_uncreatable m_space x86_cpu_model empty_file not_elf
 truncated_elf aarch64_elf arm_elf i386_elf et_dyn phdrs_past_end outside_ram
 overlapping_segments boot_area missing_file directory unreadable_file ram_too_large run_ok
-guest_status amd_vendor amd_no_patching trace_json trace_deterministic"
+guest_status amd_vendor amd_no_patching trace_json trace_deterministic gdb_bad_address
+gdb_bad_port gdb_bad_host gdb_wait_alone gdb_port_in_use report_usage"
 
 if [ "${1:-}" = "--list" ]; then
     for c in $CASES; do echo "$c"; done
@@ -75,6 +76,38 @@ expect_ok() {
     [ "$ST" -eq "$want" ] || bad "exit status $ST, expected $want"
     grep -qF -- "$sub" "$OUT" || bad "stdout lacks '$sub'"
     [ ! -s "$ERR" ] || bad "stderr is not empty"
+}
+
+# The gdb stub's options and softkvm report's usage.
+case_gdb_bad_address() {
+    expect_error 64 "--gdb takes tcp:[HOST]:PORT" "$SOFTKVM" run --gdb udp:1234 "$FIX/ok.elf"
+}
+case_gdb_bad_port() {
+    expect_error 64 "the port must be a number" "$SOFTKVM" run --gdb tcp::99999 "$FIX/ok.elf"
+}
+case_gdb_bad_host() {
+    expect_error 64 "is not an IPv4 address" "$SOFTKVM" run --gdb tcp:300.1.1.1:0 "$FIX/ok.elf"
+}
+case_gdb_wait_alone() { expect_error 64 "-S waits for gdb" "$SOFTKVM" run -S "$FIX/ok.elf"; }
+case_gdb_port_in_use() {
+    # A listener of our own on a free port; the stub must refuse that port with status 73.
+    python3 - "$SOFTKVM" "$FIX/ok.elf" >"$WORK/inuse.out" 2>&1 <<'PY'
+import socket, subprocess, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+port = s.getsockname()[1]
+p = subprocess.run([sys.argv[1], "run", "--gdb", "tcp::%d" % port, sys.argv[2]],
+                   capture_output=True, text=True, timeout=30)
+assert p.returncode == 73, "status %d" % p.returncode
+assert p.stderr.count("\n") == 1 and "cannot listen on 127.0.0.1:%d" % port in p.stderr, p.stderr
+PY
+    [ $? -eq 0 ] || bad "port in use: $(tail -n 1 "$WORK/inuse.out")"
+}
+case_report_usage() {
+    expect_error 64 "no TRACE given" "$SOFTKVM" report
+    expect_error 64 "unknown report option '--bogus'" "$SOFTKVM" report --bogus t.jsonl
+    expect_error 64 "--vcpu needs a vCPU number" "$SOFTKVM" report --vcpu x t.jsonl
 }
 
 # Usage errors (64).

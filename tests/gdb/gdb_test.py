@@ -90,7 +90,9 @@ def case_session(softkvm, gdb, guest, arch, trace=None):
         "break gdb_bump", "continue", "info registers", "print gdb_counter",
         "set var gdb_answer = 42", "print $pc", "stepi", "print $pc", "next",
         "print gdb_counter", "delete", "watch gdb_counter", "continue", "delete",
-        "monitor stats", "set var gdb_release = 1", "continue"])
+        "hbreak gdb_wait", "continue", "delete", "rwatch gdb_release", "continue", "delete",
+        "monitor phys", "print gdb_answer", "monitor virt", "monitor stats",
+        "set var gdb_release = 1", "continue"])
     status, sout, serr = finish(p)
     expect(out, r"Breakpoint 1, gdb_bump \(step=", "breakpoint at gdb_bump")
     regs = ARCH_REGS[arch]
@@ -104,6 +106,11 @@ def case_session(softkvm, gdb, guest, arch, trace=None):
     expect(out, r"^\$4 = 1$", "gdb_counter after stepping over the first bump")
     expect(out, r"Hardware watchpoint 2: gdb_counter\s+Old value = 1\s+New value = 3",
            "the watchpoint fires on the second bump")
+    expect(out, r"Hardware assisted breakpoint 3 at", "hbreak sets a Z1 point")
+    expect(out, r"^Breakpoint 3, gdb_wait \(\)", "the hardware breakpoint (Z1) at gdb_wait hits")
+    expect(out, r"Hardware read watchpoint 4: gdb_release\s+Value = 0", "rwatch (Z3) fires")
+    expect(out, r"memory accesses use guest-physical addresses", "monitor phys")
+    expect(out, r"^\$5 = 42$", "gdb_answer read back (physical = virtual for this guest)")
     expect(out, r"softkvm stats:", "monitor stats prints the --stats table")
     expect(out, r"exited with code 052", "gdb sees the guest's exit status")
     if status != 42 or "answer 42" not in sout:
