@@ -110,9 +110,12 @@ static void *helper(void *arg)
         bool running = s->running;
         int fd = s->cfd >= 0 ? s->cfd : s->lfd;
         bool listening = s->cfd < 0;
-        pthread_mutex_unlock(&s->mu);
-        if (atomic_load(&s->stop_req)) {
+        /* Under mu, as the run loop takes the request: no stop arrives after it was taken. */
+        bool stopping = atomic_load(&s->stop_req);
+        if (stopping)
             uc_emu_stop(s->vm->uc); /* again until the run loop takes the request */
+        pthread_mutex_unlock(&s->mu);
+        if (stopping) {
             usleep(2000);
             continue;
         }
@@ -189,7 +192,10 @@ static void take_client(struct gdbstub *s, int c)
 static void at_exit_hook(struct vm *vm, struct vcpu *v, void *opaque)
 {
     struct gdbstub *s = opaque;
-    set_running(s, false); /* the helper leaves the socket to this thread from here */
+    pthread_mutex_lock(&s->mu);
+    s->running = false; /* the helper leaves the socket to this thread from here */
+    bool req = atomic_exchange(&s->stop_req, false);
+    pthread_mutex_unlock(&s->mu);
     if (vm->debug->step != NULL) {
         if (s->stop_kind == STOP_NONE) {
             s->stop_kind = STOP_STEP;
@@ -197,14 +203,15 @@ static void at_exit_hook(struct vm *vm, struct vcpu *v, void *opaque)
         }
         gdb_step_end(s);
     }
-    bool req = atomic_exchange(&s->stop_req, false);
     if (atomic_load(&s->gone))
         drop_client(s);
     if (s->wait_first) {
         s->wait_first = false;
         int c = accept(s->lfd, NULL, NULL);
         if (c >= 0) {
+            pthread_mutex_lock(&s->mu);
             take_client(s, c);
+            pthread_mutex_unlock(&s->mu);
             req = true;
         }
     }
