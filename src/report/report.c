@@ -164,7 +164,7 @@ int trace_data_load(struct trace_data *d, const char *path, char *err, size_t er
         snprintf(err, errlen, "out of memory reading %s", path);
         rc = -1;
     }
-    if (rc == 0)
+    if (rc == 0 && d->nspans > 1)
         qsort(d->spans, d->nspans, sizeof(*d->spans), span_order);
     if (rc != 0)
         trace_data_free(d);
@@ -281,9 +281,10 @@ static void aggregate(const struct trace_data *d, int vcpu, struct agg *g)
                 *(strcmp(r->exit, "mmio_read") == 0 ? &m->a : &m->b) += 1;
         }
     }
-    qsort(g->exits.rows, g->exits.n, sizeof(struct row), by_count);
-    qsort(g->hcalls.rows, g->hcalls.n, sizeof(struct row), by_count);
-    qsort(g->wakes.rows, g->wakes.n, sizeof(struct row), by_count);
+    struct table *sorted[] = {&g->exits, &g->hcalls, &g->wakes};
+    for (unsigned i = 0; i < 3; i++)
+        if (sorted[i]->n > 1) /* qsort's array may not be NULL, even when empty */
+            qsort(sorted[i]->rows, sorted[i]->n, sizeof(struct row), by_count);
 }
 
 static void agg_free(struct agg *g)
