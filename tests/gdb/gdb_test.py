@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """gdb tests: runs softkvm with its gdb stub and drives it with real gdb in batch mode, or with
 a raw socket client for protocol abuse. usage: gdb_test.py CASE ARCH SOFTKVM GDB GUEST"""
+import atexit
 import os
 import re
 import signal
@@ -31,6 +32,7 @@ def start(softkvm, guest, extra=(), trace=None):
     if trace:
         cmd += ["--trace", trace]
     p = subprocess.Popen(cmd + [guest], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    atexit.register(lambda: p.poll() is None and p.kill())  # no softkvm left waiting on a FAIL
     line = p.stderr.readline()
     m = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
     if not m:
