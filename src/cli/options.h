@@ -15,8 +15,8 @@ struct cli_options {
     const char *kernel;
     bool stats;
     unsigned timeout_s; /* --timeout: seconds of host time, 0: none */
-    const char *gdb; /* --gdb tcp:[HOST]:PORT (-s: tcp::1234), or NULL */
-    bool gdb_wait;   /* -S: wait for gdb before the first instruction */
+    const char *gdb;    /* --gdb tcp:[HOST]:PORT (-s: tcp::1234), or NULL */
+    bool gdb_wait;      /* -S: wait for gdb before the first instruction */
     /* softkvm report: */
     const char *report_trace;    /* TRACE.jsonl */
     const char *report_timeline; /* --timeline OUT.json, or NULL */

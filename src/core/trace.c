@@ -14,8 +14,8 @@
 struct trace {
     FILE *f;
     uint64_t seq;
-    bool failed;    /* a write failed: the run was ended, nothing more is written */
-    char what[320]; /* "the trace file PATH" for the error line */
+    bool failed;     /* a write failed: the run was ended, nothing more is written */
+    char what[320];  /* "the trace file PATH" for the error line */
     uint64_t own_ns; /* virtual ns the trace's block hook counted while the clock was off */
     int actor;       /* the vCPU whose execution or exit is being handled, -1 for none */
     bool hooked;
